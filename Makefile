@@ -1,0 +1,43 @@
+# Bolyst — two commands on a fresh machine with only python3 and make:
+#   make serve   creates .venv, installs, builds bolyst.db, serves Datasette on http://127.0.0.1:8001
+#   make test    creates .venv, installs with test extras, runs the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= bolyst.db
+
+.PHONY: serve build test bench site clean help
+
+help:
+	@echo "make serve   build the knowledge base and serve it on http://127.0.0.1:8001"
+	@echo "make test    run the test suite"
+	@echo "make build   (re)build $(DB) only"
+	@echo "make site    write the static site to _site/"
+	@echo "make bench   time the build, searches and pages; writes BENCHMARKS.md"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/bolyst build --db $(DB)
+
+serve: $(STAMP)
+	$(BIN)/bolyst serve --db $(DB)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+site: $(STAMP)
+	$(BIN)/bolyst site build _site --db $(DB)
+
+bench: $(STAMP)
+	$(BIN)/python -m bolyst.site.bench --out BENCHMARKS.md
+
+clean:
+	rm -rf $(VENV) $(DB) _site build *.egg-info

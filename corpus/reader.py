@@ -1,0 +1,302 @@
+"""Read the corpus folder (corpus/FORMAT.md) into records, checking each record as it goes.
+
+``read_corpus`` collects every problem it finds and raises them together, each naming the file, the
+line and the record, so one pass shows a contributor everything to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import BolystError, CorpusFormatError, ErrorList
+from .records import GENDERS, KINDS, ROLES, Corpus, Excerpt, Finding, FindingValue, Place, Source, Speaker
+from .yamlio import LINE, load_yaml
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_SOURCE_KEYS = {"id", "seed", "title", "subtitle", "authors", "publisher", "year", "series", "number", "isbn",
+                "url", "language", "licence", "interview_period", "note", "notes", "type", "editors"}
+
+
+class _Checker:
+    """Collects format errors for one file, each with the record's line."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self.rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        self.errors: list[BolystError] = []
+
+    def fail(self, record: dict[str, Any] | None, message: str, fix: str | None = None) -> None:
+        where = None
+        if isinstance(record, dict):
+            bits = [f"line {record[LINE]}" if LINE in record else None,
+                    f"record {record['id']!r}" if record.get("id") else None]
+            where = ", ".join(b for b in bits if b) or None
+        self.errors.append(CorpusFormatError(message, path=self.rel, where=where, fix=fix))
+
+    def text(self, record: dict[str, Any], key: str, required: bool = True) -> str | None:
+        value = record.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(record, f"missing '{key}'", fix=f"add a '{key}:' field (see corpus/FORMAT.md)")
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.fail(record, f"'{key}' must be text, not {type(value).__name__}")
+            return None
+        return value.strip()
+
+    def integer(self, record: dict[str, Any], key: str) -> int | None:
+        value = record.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(record, f"'{key}' must be a whole number, not {value!r}")
+            return None
+        return value
+
+    def choice(self, record: dict[str, Any], key: str, allowed: tuple[str, ...], required: bool) -> str | None:
+        value = self.text(record, key, required)
+        if value is not None and value not in allowed:
+            self.fail(record, f"'{key}' is {value!r}", fix=f"use one of: {', '.join(allowed)}")
+            return None
+        return value
+
+    def lines(self, record: dict[str, Any], seed_lines: int | None) -> tuple[int | None, int | None]:
+        value = record.get("lines")
+        if value is None:
+            return None, None
+        if (not isinstance(value, list) or len(value) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+            self.fail(record, f"'lines' must be [first, last], not {value!r}")
+            return None, None
+        first, last = value
+        if first < 1 or last < first or (seed_lines is not None and last > seed_lines):
+            self.fail(record, f"'lines' {value} is outside the seed's 1–{seed_lines}",
+                      fix="give the first and last line of the passage in the seed file")
+            return None, None
+        return first, last
+
+    def omits(self, record: dict[str, Any]) -> tuple[str, ...]:
+        value = record.get("omits") or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(record, "'omits' must be a list of verbatim strings")
+            return ()
+        return tuple(value)
+
+    def ident(self, record: dict[str, Any], seen: set[str], kind: str) -> str | None:
+        value = self.text(record, "id")
+        if value is None:
+            return None
+        if not _ID.match(value):
+            self.fail(record, f"{kind} id {value!r} is not a slug",
+                      fix="use lower-case ASCII letters, digits, '-', '_' or '.'")
+            return None
+        if value in seen:
+            self.fail(record, f"duplicate {kind} id {value!r}", fix="give each record its own id")
+            return None
+        seen.add(value)
+        return value
+
+
+def read_source(path: Path, root: Path, seeds_dir: Path) -> tuple[Source | None, list[BolystError]]:
+    """Read one ``source.yaml``."""
+    check = _Checker(path, root)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        check.fail(None, "must be a mapping with id, seed, title …")
+        return None, check.errors
+    unknown = set(data) - _SOURCE_KEYS - {LINE}
+    if unknown:
+        check.fail(data, f"unknown field(s) {', '.join(sorted(unknown))}",
+                   fix=f"allowed: {', '.join(sorted(_SOURCE_KEYS))}")
+    ident, seed, title = check.text(data, "id"), check.text(data, "seed"), check.text(data, "title")
+    if ident and ident != path.parent.name:
+        check.fail(data, f"id {ident!r} differs from its folder {path.parent.name!r}",
+                   fix="name the folder after the source id")
+    if seed and not (seeds_dir / seed).is_file():
+        check.fail(data, f"seed file {seed!r} is not in {seeds_dir}", fix="copy the source text there")
+    authors = data.get("authors") or []
+    if not isinstance(authors, list):
+        check.fail(data, "'authors' must be a list")
+        authors = []
+    if check.errors or not (ident and seed and title):
+        return None, check.errors
+    source = Source(
+        id=ident, title=title, seed=seed, authors=tuple(str(a) for a in authors),
+        subtitle=check.text(data, "subtitle", False), publisher=check.text(data, "publisher", False),
+        year=check.integer(data, "year"), series=check.text(data, "series", False),
+        number=check.text(data, "number", False), isbn=check.text(data, "isbn", False),
+        url=check.text(data, "url", False), language=check.text(data, "language", False) or "nb",
+        licence=check.text(data, "licence", False) or "not stated",
+        interview_period=check.text(data, "interview_period", False),
+    )
+    return source, check.errors
+
+
+def read_speakers(check: _Checker, source: str, items: Any, seen: set[str]) -> Iterator[Speaker]:
+    if not isinstance(items, list):
+        check.fail(None, "'speakers' must be a list")
+        return
+    for item in items:
+        if not isinstance(item, dict):
+            check.fail(None, f"a speaker must be a mapping, not {item!r}")
+            continue
+        ident = check.ident(item, seen, "speaker")
+        role = check.choice(item, "role", ROLES, required=True)
+        description = check.text(item, "description", required=False) or check.text(item, "pseudonym", False)
+        if description is None:
+            check.fail(item, "speaker needs a 'description' (the source's words) or a 'pseudonym'")
+        gender = check.choice(item, "gender", GENDERS, required=False)
+        if ident and role and description:
+            yield Speaker(id=f"{source}/{ident}", source=source, role=role, description=description,
+                          pseudonym=check.text(item, "pseudonym", False), origin=check.text(item, "origin", False),
+                          gender=gender, age=check.text(item, "age", False),
+                          years_in_norway=check.text(item, "years_in_norway", False))
+
+
+def read_place(check: _Checker, record: dict[str, Any]) -> Place | None:
+    value = record.get("place")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        check.fail(record, "'place' must be a mapping (municipality, profile, description)")
+        return None
+    profile = value.get("profile") or {}
+    if not isinstance(profile, dict):
+        check.fail(record, "'place.profile' must be a mapping (landsdel, centrality, population_min/max)")
+        profile = {}
+    centrality = check.integer(profile, "centrality")
+    if centrality is not None and not 1 <= centrality <= 6:
+        check.fail(record, f"centrality class {centrality} is not SSB's 1–6")
+        centrality = None
+    place = Place(municipality=check.text(value, "municipality", False),
+                  landsdel=check.text(profile, "landsdel", False), centrality=centrality,
+                  population_min=check.integer(profile, "population_min"),
+                  population_max=check.integer(profile, "population_max"),
+                  description=check.text(value, "description", False))
+    return None if place.is_empty and not place.description else place
+
+
+def read_records_file(path: Path, root: Path, source: Source, seed_lines: int,
+                      seen: dict[str, set[str]]) -> tuple[list[Speaker], list[Excerpt], list[Finding],
+                                                          list[BolystError]]:
+    """Read one ``excerpts-*.yaml`` or ``findings.yaml`` of ``source``."""
+    check = _Checker(path, root)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        check.fail(None, "must be a mapping with 'source' and 'excerpts' or 'findings'")
+        return [], [], [], check.errors
+    if data.get("source") != source.id:
+        check.fail(data, f"'source' is {data.get('source')!r} but the file is in {source.id!r}",
+                   fix=f"set 'source: {source.id}'")
+        return [], [], [], check.errors
+    speakers = list(read_speakers(check, source.id, data.get("speakers") or [], seen["speakers"]))
+    known = {s.id for s in speakers} | seen["speaker_ids"]
+    seen["speaker_ids"].update(s.id for s in speakers)
+    excerpts = [e for item in _items(check, data, "excerpts")
+                if (e := _excerpt(check, item, source, seed_lines, known, seen["excerpts"]))]
+    findings = [f for item in _items(check, data, "findings")
+                if (f := _finding(check, item, source, seed_lines, seen["findings"]))]
+    return speakers, excerpts, findings, check.errors
+
+
+def _items(check: _Checker, data: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
+    items = data.get(key) or []
+    if not isinstance(items, list):
+        check.fail(data, f"'{key}' must be a list")
+        return
+    for item in items:
+        if isinstance(item, dict):
+            yield item
+        else:
+            check.fail(data, f"each of '{key}' must be a mapping, found {str(item)[:40]!r}")
+
+
+def _excerpt(check: _Checker, item: dict[str, Any], source: Source, seed_lines: int, speakers: set[str],
+             seen: set[str]) -> Excerpt | None:
+    before = len(check.errors)
+    ident = check.ident(item, seen, "excerpt")
+    kind = check.choice(item, "kind", KINDS, required=True)
+    text = check.text(item, "text")
+    speaker = check.text(item, "speaker", required=False)
+    if speaker and f"{source.id}/{speaker}" not in speakers:
+        check.fail(item, f"unknown speaker {speaker!r}", fix="declare it under 'speakers:' in this source")
+    first, last = check.lines(item, seed_lines)
+    page = item.get("page")
+    place, omits = read_place(check, item), check.omits(item)
+    if len(check.errors) > before or not (ident and kind and text):
+        return None
+    return Excerpt(id=f"{source.id}/{ident}", source=source.id, kind=kind,
+                   lang=check.text(item, "lang", False) or source.language, text=text, file=check.rel,
+                   section=check.text(item, "section", False), page=None if page is None else str(page),
+                   line_start=first, line_end=last, speaker=f"{source.id}/{speaker}" if speaker else None,
+                   place=place, interview_period=check.text(item, "interview_period", False)
+                   or source.interview_period, omits=omits)
+
+
+def _finding(check: _Checker, item: dict[str, Any], source: Source, seed_lines: int,
+             seen: set[str]) -> Finding | None:
+    before = len(check.errors)
+    ident = check.ident(item, seen, "finding")
+    statement = check.text(item, "statement")
+    values = []
+    for value in item.get("values") or []:
+        number = value.get("value") if isinstance(value, dict) else None
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            check.fail(item, f"a value must be {{value: number, unit: …}}, found {value!r}")
+            continue
+        values.append(FindingValue(value=float(number), unit=str(value.get("unit") or ""),
+                                   label=value.get("label")))
+    first, last = check.lines(item, seed_lines)
+    omits = check.omits(item)
+    if len(check.errors) > before or not (ident and statement):
+        return None
+    return Finding(id=f"{source.id}/{ident}", source=source.id, statement=statement, file=check.rel,
+                   values=tuple(values), population=check.text(item, "population", False),
+                   period=check.text(item, "period", False), section=check.text(item, "section", False),
+                   table=check.text(item, "table", False), line_start=first, line_end=last, omits=omits)
+
+
+def read_corpus(root: Path | None = None, seeds_dir: Path | None = None) -> Corpus:
+    """Read every source folder under ``root/sources``; raise :class:`ErrorList` listing all problems."""
+    from . import CORPUS_DIR
+
+    root = root or CORPUS_DIR
+    seeds_dir = seeds_dir or root / "seeds"
+    corpus, errors = Corpus(), []
+    for folder in sorted(p for p in (root / "sources").iterdir() if p.is_dir()):
+        source_file = folder / "source.yaml"
+        if not source_file.is_file():
+            errors.append(CorpusFormatError("folder has no source.yaml", path=folder,
+                                            fix="add source.yaml with the document's citation"))
+            continue
+        try:
+            source, problems = read_source(source_file, root, seeds_dir)
+        except BolystError as exc:
+            errors.append(exc)
+            continue
+        errors += problems
+        if source is None:
+            continue
+        corpus.sources.append(source)
+        seed_lines = (seeds_dir / source.seed).read_text(encoding="utf-8").count("\n") + 1
+        seen: dict[str, set[str]] = {"speakers": set(), "speaker_ids": set(), "excerpts": set(), "findings": set()}
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name == "source.yaml":
+                continue
+            try:
+                speakers, excerpts, findings, problems = read_records_file(path, root, source, seed_lines, seen)
+            except BolystError as exc:
+                errors.append(exc)
+                continue
+            errors += problems
+            corpus.speakers += speakers
+            corpus.excerpts += excerpts
+            corpus.findings += findings
+    if errors:
+        raise ErrorList(errors)
+    return corpus

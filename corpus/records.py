@@ -1,0 +1,170 @@
+"""Plain records for the corpus: what readers return and writers store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("refugee", "labour_migrant", "family_migrant", "student_migrant", "immigrant",
+         "municipal_employee", "imdi_staff", "researcher", "other")
+KINDS = ("quote", "narrative")
+GENDERS = ("female", "male")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    seed: str
+    authors: tuple[str, ...] = ()
+    subtitle: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    series: str | None = None
+    number: str | None = None
+    isbn: str | None = None
+    url: str | None = None
+    language: str = "nb"
+    licence: str = "not stated"
+    interview_period: str | None = None
+
+    @property
+    def citation(self) -> str:
+        """Full reference in one consistent style: authors (year). Title: subtitle. Series number. Publisher."""
+        who = "; ".join(self.authors) if self.authors else (self.publisher or "Unknown author")
+        title = self.title + (f": {self.subtitle}" if self.subtitle else "")
+        parts = [f"{who} ({self.year or 'n.d.'}). {title}."]
+        if self.series or self.number:
+            parts.append(" ".join(p for p in (self.series, self.number) if p) + ".")
+        if self.publisher and self.authors:
+            parts.append(f"{self.publisher}.")
+        if self.isbn:
+            parts.append(f"ISBN {self.isbn}.")
+        return " ".join(parts)
+
+    @property
+    def short(self) -> str:
+        """Short reference for inline citations: 'Fafo-rapport 2025:14' or 'Publisher year'."""
+        if self.series and self.number:
+            return f"{self.series} {self.number}"
+        lead = self.authors[0].split()[-1] if self.authors else (self.publisher or self.title)
+        return f"{lead} {self.year or 'n.d.'}"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    id: str  # "<source>/<speaker>"
+    source: str
+    role: str
+    description: str
+    pseudonym: str | None = None
+    origin: str | None = None
+    gender: str | None = None
+    age: str | None = None
+    years_in_norway: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.pseudonym:
+            return self.pseudonym
+        return self.description if len(self.description) <= 80 else self.description[:77] + "…"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the source places an excerpt: a named municipality and/or an anonymised profile."""
+
+    municipality: str | None = None
+    landsdel: str | None = None
+    centrality: int | None = None
+    population_min: int | None = None
+    population_max: int | None = None
+    description: str | None = None
+
+    @property
+    def id(self) -> str:
+        if self.municipality:
+            return "municipality:" + self.municipality
+        bits = [self.landsdel or "any-landsdel",
+                f"sentralitet {self.centrality}" if self.centrality else "any-centrality",
+                _band(self.population_min, self.population_max)]
+        return "profile:" + "|".join(bits)
+
+    @property
+    def label(self) -> str:
+        if self.municipality:
+            return self.municipality
+        bits = [b for b in (self.landsdel, f"sentralitet {self.centrality}" if self.centrality else None,
+                            _band(self.population_min, self.population_max, empty="")) if b]
+        return ", ".join(bits) or "unspecified"
+
+    @property
+    def kind(self) -> str:
+        return "municipality" if self.municipality else "profile"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.municipality, self.landsdel, self.centrality, self.population_min,
+                        self.population_max))
+
+
+def _band(low: int | None, high: int | None, empty: str = "any-size") -> str:
+    def fmt(n: int) -> str:
+        return f"{n:,}".replace(",", " ")
+    if low is None and high is None:
+        return empty
+    if high is None:
+        return f"over {fmt(low)} innbyggere"
+    if low is None:
+        return f"under {fmt(high)} innbyggere"
+    return f"{fmt(low)}–{fmt(high)} innbyggere"
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    id: str  # "<source>/<excerpt>"
+    source: str
+    kind: str
+    lang: str
+    text: str
+    file: str  # corpus file it came from, relative to the corpus folder
+    section: str | None = None
+    page: str | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    speaker: str | None = None  # Speaker.id
+    place: Place | None = None
+    interview_period: str | None = None
+    omits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FindingValue:
+    value: float
+    unit: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    source: str
+    statement: str
+    file: str
+    values: tuple[FindingValue, ...] = ()
+    population: str | None = None
+    period: str | None = None
+    section: str | None = None
+    table: str | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    omits: tuple[str, ...] = ()
+
+
+@dataclass
+class Corpus:
+    """Everything read from the corpus folder, in a stable order."""
+
+    sources: list[Source] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    excerpts: list[Excerpt] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)

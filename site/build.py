@@ -1,0 +1,113 @@
+"""Assemble the knowledge base: every stage into one SQLite file, built aside and swapped in atomically."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from bolyst.corpus import CORPUS_DIR
+from bolyst.corpus import build as corpus_build
+from bolyst.corpus import schema as corpus_schema
+from bolyst.corpus.shape import Table, View, ensure_shape
+
+PACKAGE_DIRS = {name: CORPUS_DIR.parent / name for name in ("corpus", "coding", "stats", "site")}
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a build reads its sources; defaults are the folders shipped in the package."""
+
+    corpus: Path = PACKAGE_DIRS["corpus"]
+    coding: Path = PACKAGE_DIRS["coding"]
+    stats: Path = PACKAGE_DIRS["stats"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    tables: tuple[Table, ...]
+    views: tuple[View, ...]
+    run: Callable[[sqlite_utils.Database, Paths], dict[str, int]]
+
+
+def stages() -> list[Stage]:
+    """Every stage in dependency order: corpus ← coding ← stats."""
+    result = [Stage("corpus", corpus_schema.TABLES, corpus_schema.VIEWS,
+                    lambda db, paths: corpus_build.run(db, paths.corpus))]
+    return result
+
+
+def all_tables() -> list[Table]:
+    return [t for s in stages() for t in s.tables]
+
+
+def all_views() -> list[View]:
+    return [v for s in stages() for v in s.views]
+
+
+def ensure_all(db: sqlite_utils.Database) -> None:
+    """Apply every stage's declared shape (safe to run twice)."""
+    ensure_shape(db, all_tables(), all_views())
+
+
+@dataclass
+class StageReport:
+    name: str
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def build(db_path: Path, paths: Paths | None = None,
+          progress: Callable[[StageReport], None] | None = None) -> list[StageReport]:
+    """Build every stage into ``db_path``.
+
+    The database is written to ``<db_path>.building`` and renamed over ``db_path`` only when every
+    stage has succeeded, so a failed build leaves the previous database untouched.
+    """
+    paths = paths or Paths()
+    db_path = Path(db_path)
+    tmp = db_path.with_name(db_path.name + ".building")
+    for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+    reports: list[StageReport] = []
+    db = sqlite_utils.Database(tmp)
+    try:
+        ensure_all(db)
+        for stage in stages():
+            started = time.perf_counter()
+            with db.conn:
+                counts = stage.run(db, paths)
+            report = StageReport(stage.name, time.perf_counter() - started, counts)
+            reports.append(report)
+            if progress:
+                progress(report)
+        db.conn.execute("pragma foreign_keys = off")
+        db.vacuum()
+    except BaseException:
+        db.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    db.close()
+    os.replace(tmp, db_path)
+    return reports
+
+
+def source_files(root: Path | None = None) -> Iterator[Path]:
+    """Every file a build depends on: the four package folders, without caches."""
+    for folder in PACKAGE_DIRS.values() if root is None else [root]:
+        for path in folder.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                yield path
+
+
+def is_stale(db_path: Path) -> bool:
+    """True when the database is missing or older than any file it is built from."""
+    if not db_path.exists():
+        return True
+    built = db_path.stat().st_mtime
+    return any(p.stat().st_mtime > built for p in source_files())

@@ -1,0 +1,142 @@
+"""The ``bolyst`` command: one click group, each command a thin adapter over one library call."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bolyst.corpus.errors import BolystError
+
+from . import DEFAULT_DB
+
+DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
+                         show_default=True, help="SQLite database file.")
+
+
+class BolystGroup(click.Group):
+    """Turns Bolyst's named errors into a clean message and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BolystError as exc:
+            click.secho("Error:", fg="red", bold=True, err=True, nl=False)
+            message = str(exc)
+            click.echo(("\n  " + message.replace("\n", "\n  ")) if "\n" in message else " " + message, err=True)
+            sys.exit(1)
+
+
+@click.group(cls=BolystGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bolyst")
+def cli() -> None:
+    """Bolyst: why immigrants and refugees move from, move to and stay in Norwegian municipalities.
+
+    \b
+    Start here:
+      bolyst build            build bolyst.db from the shipped corpus and statistics
+      bolyst serve            build if needed, then browse on http://127.0.0.1:8001
+      bolyst import notes.md  add an interview transcript to the corpus
+    """
+
+
+def _echo_stage(report) -> None:
+    counts = ", ".join(f"{v} {k}" for k, v in report.counts.items())
+    click.echo(f"  {report.name:<8} {report.seconds:6.2f}s  {counts}")
+
+
+@cli.command()
+@DB_OPTION
+def build(db_path: Path) -> None:
+    """Build the knowledge base into one SQLite file.
+
+    Every stage (corpus, coding, statistics) is written to DB.building and renamed over DB only when
+    all succeed, so a failed build leaves the old database in place. Same sources, same database.
+
+    \b
+    Example:
+      bolyst build --db bolyst.db
+    """
+    from .build import build as run_build
+
+    click.echo(f"Building {db_path} …")
+    reports = run_build(db_path, progress=_echo_stage)
+    click.echo(f"Built {db_path} in {sum(r.seconds for r in reports):.1f}s.")
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option("--rebuild/--no-rebuild", default=None,
+              help="Force (or skip) a rebuild; by default rebuild when sources are newer than the database.")
+def serve(db_path: Path, host: str, port: int, rebuild: bool | None) -> None:
+    """Serve the knowledge base with Datasette (builds first when needed).
+
+    \b
+    Example:
+      bolyst serve               # http://127.0.0.1:8001
+      bolyst serve --port 9000 --rebuild
+    """
+    from .build import build as run_build
+    from .build import is_stale
+    from .serve import serve as run_serve
+
+    if rebuild or (rebuild is None and is_stale(db_path)):
+        click.echo(f"Building {db_path} …")
+        run_build(db_path, progress=_echo_stage)
+    click.echo(f"Serving {db_path} on http://{host}:{port}/  (Ctrl-C to stop)")
+    run_serve(db_path, host=host, port=port)
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Corpus folder to write into (default: the package's corpus/).")
+def import_(files: tuple[Path, ...], corpus_dir: Path | None) -> None:
+    """Import interview transcripts (.txt/.md) or excerpt tables (.csv) into the corpus.
+
+    A transcript has YAML front matter with the interview's metadata, then speaker turns
+    ('I:' / 'R:' or 'Name:' at the start of a line). A CSV has one excerpt per row with the columns of
+    corpus/FORMAT.md. Each file is validated on its own: a bad file is reported with its line and the
+    fix, the good files of the same call are still imported. Importing the same file twice changes
+    nothing.
+
+    \b
+    Example:
+      bolyst import interviews/tynset-03.md excerpts.csv
+      bolyst build
+    """
+    from bolyst.corpus.importer import import_files
+
+    results = import_files(list(files), corpus_dir)
+    failed = 0
+    for result in results:
+        if result.error:
+            failed += 1
+            click.secho(f"✗ {result.path}", fg="red", err=True)
+            click.echo("  " + str(result.error).replace("\n", "\n  "), err=True)
+        elif result.unchanged:
+            click.echo(f"= {result.path}: already imported ({result.target})")
+        else:
+            click.secho(f"✓ {result.path}: {result.excerpts} excerpts → {result.target}", fg="green")
+    if failed:
+        click.echo(f"{failed} of {len(results)} file(s) had errors; the others were imported.", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--db-name", default="bolyst", show_default=True, help="Database name (the .db file's stem).")
+def metadata(db_name: str) -> None:
+    """Print the Datasette metadata (YAML), e.g. to publish with plain `datasette`.
+
+    \b
+    Example:
+      bolyst metadata > metadata.yaml && datasette bolyst.db -m metadata.yaml
+    """
+    import yaml
+
+    from .metadata import build_metadata
+
+    click.echo(yaml.safe_dump(build_metadata(db_name), allow_unicode=True, sort_keys=False))

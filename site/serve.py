@@ -1,0 +1,32 @@
+"""Run Datasette over a Bolyst database with the project's metadata, templates and plugin."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from datasette.app import Datasette
+
+from . import STATIC_DIR, TEMPLATES_DIR
+from .metadata import build_metadata
+
+
+def make_datasette(db_path: Path) -> Datasette:
+    """A configured Datasette instance (used by ``bolyst serve`` and by the tests' client)."""
+    db_path = Path(db_path)
+    kwargs = {}
+    if TEMPLATES_DIR.is_dir():
+        kwargs["template_dir"] = str(TEMPLATES_DIR)
+    if STATIC_DIR.is_dir():
+        kwargs["static_mounts"] = [("bolyst-static", str(STATIC_DIR))]
+    return Datasette([str(db_path)], immutables=[], metadata=build_metadata(db_path.stem),
+                     settings={"default_page_size": 50, "sql_time_limit_ms": 3000,
+                               "facet_time_limit_ms": 500}, **kwargs)
+
+
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    import uvicorn
+
+    ds = make_datasette(db_path)
+    asyncio.run(ds.invoke_startup())
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
