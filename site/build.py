@@ -10,9 +10,13 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bolyst.coding import build as coding_build
+from bolyst.coding import schema as coding_schema
 from bolyst.corpus import CORPUS_DIR
 from bolyst.corpus import build as corpus_build
 from bolyst.corpus import schema as corpus_schema
+from bolyst.stats import build as stats_build
+from bolyst.stats import schema as stats_schema
 from bolyst.corpus.shape import Table, View, ensure_shape
 
 PACKAGE_DIRS = {name: CORPUS_DIR.parent / name for name in ("corpus", "coding", "stats", "site")}
@@ -32,14 +36,20 @@ class Stage:
     name: str
     tables: tuple[Table, ...]
     views: tuple[View, ...]
+    queries: dict[str, dict]
     run: Callable[[sqlite_utils.Database, Paths], dict[str, int]]
 
 
 def stages() -> list[Stage]:
     """Every stage in dependency order: corpus ← coding ← stats."""
-    result = [Stage("corpus", corpus_schema.TABLES, corpus_schema.VIEWS,
-                    lambda db, paths: corpus_build.run(db, paths.corpus))]
-    return result
+    return [
+        Stage("corpus", corpus_schema.TABLES, corpus_schema.VIEWS, corpus_schema.QUERIES,
+              lambda db, paths: corpus_build.run(db, paths.corpus)),
+        Stage("coding", coding_schema.TABLES, coding_schema.VIEWS, coding_schema.QUERIES,
+              lambda db, paths: coding_build.run(db, paths.coding)),
+        Stage("stats", stats_schema.TABLES, stats_schema.VIEWS, stats_schema.QUERIES,
+              lambda db, paths: stats_build.run(db, paths.stats)),
+    ]
 
 
 def all_tables() -> list[Table]:
@@ -48,6 +58,10 @@ def all_tables() -> list[Table]:
 
 def all_views() -> list[View]:
     return [v for s in stages() for v in s.views]
+
+
+def all_queries() -> dict[str, dict]:
+    return {name: query for s in stages() for name, query in s.queries.items()}
 
 
 def ensure_all(db: sqlite_utils.Database) -> None:

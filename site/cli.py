@@ -140,3 +140,13 @@ def metadata(db_name: str) -> None:
     from .metadata import build_metadata
 
     click.echo(yaml.safe_dump(build_metadata(db_name), allow_unicode=True, sort_keys=False))
+
+
+def _register_areas() -> None:
+    from . import cli_coding, cli_pages, cli_qda, cli_stats
+
+    for area in (cli_coding, cli_stats, cli_pages, cli_qda):
+        area.register(cli)
+
+
+_register_areas()

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from . import SITE_DIR
-from .build import all_tables, all_views
+from .build import all_queries, all_tables, all_views
 
 BASE = SITE_DIR / "metadata.yaml"
 
@@ -35,6 +35,7 @@ def build_metadata(db_name: str = "bolyst") -> dict[str, Any]:
         entry.update(table.extra)
     for view in all_views():
         tables.setdefault(view.name, {}).update(description=view.description, columns=dict(view.columns))
+    database.setdefault("queries", {}).update(all_queries())
     databases[db_name] = database
     return base
 
