@@ -14,7 +14,7 @@ def _quote(term: str) -> str:
 
 
 def fts_query(text: str | None, lang: str = "nb") -> str:
-    """``flyttet barna`` → ``("flyttet" OR lemmas:"flytte") ("barna" OR lemmas:"barn")``.
+    """``flyttet barna`` → ``("flyttet" OR lemmas:"flytte") AND ("barna" OR lemmas:"barn")``.
 
     Each word matches its exact form in any indexed column or, through the ``lemmas`` column, any
     inflected form of its lemma. ``"two words"`` stays a phrase; ``flytt*`` stays a prefix query.
@@ -35,4 +35,4 @@ def fts_query(text: str | None, lang: str = "nb") -> str:
             continue
         base = lemma(word, lang)
         parts.append(f"({_quote(word)} OR lemmas:{_quote(base)})")
-    return " ".join(parts) or '"\u0000"'
+    return " AND ".join(parts) or '""'  # the empty phrase: matches nothing, raises nothing

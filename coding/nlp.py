@@ -1,0 +1,81 @@
+"""The coding pipelines: blank ``nb`` / ``en`` spaCy pipelines built from the codebook.
+
+Each pipeline is ``sentencizer → bolyst_lemmatizer → span_ruler → bolyst_modality``:
+
+* ``bolyst_lemmatizer`` fills ``token.lemma_`` with lower-case simplemma lemmas (no model download), so
+  «flyttet», «flytter», «flyttingen» meet one ``{LEMMA: "flytte"}`` rule;
+* ``span_ruler`` (``validate=True``) holds every rule of that language: label = code id, pattern id = rule
+  id; phrase patterns match on lemmas too (``phrase_matcher_attr="LEMMA"``). Matches go to
+  ``doc.spans["codebook"]``;
+* ``bolyst_modality`` marks each match ``asserted``, ``negated`` or ``hypothetical`` (see
+  :mod:`bolyst.coding.modality`). The coder keeps only asserted matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bolyst.corpus.lemmas import LANGS, lemma
+
+from .codebook import Codebook, Rule
+from .modality import CUES, Modality  # noqa: F401  (registers the bolyst_modality factory)
+
+SPANS_KEY = "codebook"
+#: Pipeline used for each excerpt language (Nynorsk is read by the Norwegian pipeline with Nynorsk lemmas first).
+PIPELINE_FOR_LANG = {"nb": "nb", "no": "nb", "nn": "nn", "en": "en"}
+#: spaCy language and codebook rule language of each pipeline.
+PIPELINES = {"nb": ("nb", "nb"), "nn": ("nb", "nb"), "en": ("en", "en")}
+
+Pipelines = Mapping[str, Language]
+
+
+class Lemmatizer:
+    """Sets ``token.lemma_`` to the lower-case simplemma lemma (the word itself when unknown)."""
+
+    def __init__(self, lang: str) -> None:
+        if lang not in LANGS:
+            raise ValueError(f"bolyst_lemmatizer: unknown lang {lang!r}; use one of {sorted(LANGS)}")
+        self.lang = lang
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            token.lemma_ = lemma(token.text, self.lang)
+        return doc
+
+
+@Language.factory("bolyst_lemmatizer", default_config={"lang": "nb"})
+def make_lemmatizer(nlp: Language, name: str, lang: str) -> Lemmatizer:
+    return Lemmatizer(lang)
+
+
+def rule_patterns(rules: list[Rule]) -> list[dict]:
+    """span_ruler patterns (a list, materialised once): label = code id, id = rule id."""
+    return [{"label": r.code, "id": r.id, "pattern": r.pattern} for r in rules]
+
+
+def make_pipeline(codebook: Codebook, name: str = "nb") -> Language:
+    """One pipeline (``nb``, ``nn`` or ``en``) with the codebook's rules of its language."""
+    spacy_lang, rule_lang = PIPELINES[name]
+    nlp = spacy.blank(spacy_lang)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("bolyst_lemmatizer", config={"lang": name})
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True,
+                                               "phrase_matcher_attr": "LEMMA", "overwrite": True})
+    patterns = rule_patterns([r for r in codebook.rules if r.lang == rule_lang])
+    ruler.add_patterns(patterns)
+    nlp.add_pipe("bolyst_modality", config={"spans_key": SPANS_KEY, "lang": rule_lang})
+    return nlp
+
+
+def load_pipelines(codebook: Codebook) -> dict[str, Language]:
+    """Every pipeline, built once: {"nb": …, "nn": …, "en": …}."""
+    return {name: make_pipeline(codebook, name) for name in PIPELINES}
+
+
+def pipeline_for(nlp: Pipelines, lang: str | None) -> Language:
+    """The pipeline for an excerpt language; KeyError for languages the codebook cannot read."""
+    return nlp[PIPELINE_FOR_LANG[lang or "nb"]]

@@ -1,0 +1,153 @@
+"""Inline SVG charts drawn in Python: no JavaScript, no CDN, readable by screen readers.
+
+Every chart is a ``Chart``: the SVG (with ``<title>`` and ``<desc>``) plus the same numbers as a table,
+which ``templates/_chart.html`` renders as the fallback below the picture. Values of ``None`` are gaps.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+from markupsafe import Markup
+
+_ids = itertools.count(1)
+
+#: Series styles: (css class, dash pattern). The first series is the page's subject.
+STYLES = ("subject", "median", "peer")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None  # share 0–1 or a plain number
+    note: str = ""  # e.g. "3 av 12"
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    points: tuple[tuple[int, float | None], ...]  # (year, value)
+    style: str = "subject"  # subject | median | peer
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    desc: str
+    svg: Markup
+    head: tuple[str, ...]  # fallback table header
+    rows: tuple[tuple[str, ...], ...]  # fallback table rows (first cell is a row header)
+    source: str = ""
+    links: tuple[tuple[str, str], ...] = field(default=())  # (label, url) of the data behind it
+
+
+def _fmt(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "–"
+    if percent:
+        return f"{value * 100:.0f} %"
+    if abs(value) >= 1000 or float(value).is_integer():
+        return f"{value:,.0f}".replace(",", "\u202f")
+    return f"{value:.{1 if abs(value) >= 10 else 2}f}".replace(".", ",")
+
+
+def _open(width: int, height: int, title: str, desc: str) -> tuple[str, str]:
+    uid = f"c{next(_ids)}"
+    head = (f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-labelledby="{uid}t {uid}d" xmlns="http://www.w3.org/2000/svg">'
+            f'<title id="{uid}t">{escape(title)}</title><desc id="{uid}d">{escape(desc)}</desc>')
+    return uid, head
+
+
+def bar_chart(title: str, desc: str, bars: Sequence[Bar], *, percent: bool = True,
+              source: str = "", links: tuple[tuple[str, str], ...] = ()) -> Chart:
+    """Horizontal bars, one per category; ``percent`` draws values as shares of 0–1."""
+    row_h, label_w, width = 26, 210, 640
+    height = row_h * max(len(bars), 1) + 12
+    top = max([b.value or 0 for b in bars] + [1 if percent else 0]) or 1
+    _, svg = _open(width, height, title, desc)
+    parts = [svg]
+    bar_w = width - label_w - 90
+    for i, bar in enumerate(bars):
+        y = 6 + i * row_h
+        length = 0 if bar.value is None else max(bar.value / top * bar_w, 1)
+        parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" class="lbl">'
+                     f'{escape(_short(bar.label, 30))}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 8}" class="bar"/>')
+        parts.append(f'<text x="{label_w + length + 6:.1f}" y="{y + 16}" class="val">'
+                     f'{escape(_fmt(bar.value, percent))}</text>')
+    parts.append("</svg>")
+    rows = tuple((b.label, _fmt(b.value, percent), b.note) for b in bars)
+    return Chart(title, desc, Markup("".join(parts)), ("Gruppe / group", "Verdi / value", "Grunnlag / basis"),
+                 rows, source, links)
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _scale(lo: float, hi: float, a: float, b: float):
+    span = (hi - lo) or 1
+    return lambda v: a + (v - lo) / span * (b - a)
+
+
+def line_chart(title: str, desc: str, series: Sequence[Series], *, unit: str = "", source: str = "",
+               links: tuple[tuple[str, str], ...] = ()) -> Chart:
+    """Lines over years; the ``subject`` series on top, ``peer`` lines thin and grey, ``median`` dashed."""
+    width, height, left, right, top, bottom = 640, 260, 64, 150, 14, 30
+    years = sorted({y for s in series for y, v in s.points if v is not None})
+    values = [v for s in series for _, v in s.points if v is not None]
+    _, svg = _open(width, height, title, desc)
+    parts = [svg]
+    if years and values:
+        lo, hi = min(values), max(values)
+        if 0 <= lo < hi * 0.5:
+            lo = 0.0  # start at zero unless that squashes the lines
+        x = _scale(years[0], years[-1] if len(years) > 1 else years[0] + 1, left, width - right)
+        y = _scale(lo, hi if hi > lo else lo + 1, height - bottom, top)
+        parts += _axes(x, y, years, lo, hi, width - right, height - bottom, left, unit)
+        order = sorted(series, key=lambda s: STYLES.index(s.style) if s.style in STYLES else 9, reverse=True)
+        for s in order:
+            parts += _polyline(s, x, y, width - right + 6)
+    else:
+        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="lbl">'
+                     'Ingen data / no data</text>')
+    parts.append("</svg>")
+    head = ("År / year",) + tuple(s.name for s in series)
+    lookup = [dict(s.points) for s in series]
+    rows = tuple((str(yr),) + tuple(_fmt(d.get(yr)) for d in lookup) for yr in years)
+    return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)
+
+
+def _axes(x, y, years, lo, hi, x_end, y_end, left, unit) -> list[str]:
+    parts = [f'<line x1="{left}" y1="{y_end}" x2="{x_end}" y2="{y_end}" class="axis"/>']
+    for value in (lo, (lo + hi) / 2, hi):
+        yy = y(value)
+        parts.append(f'<line x1="{left}" y1="{yy:.1f}" x2="{x_end}" y2="{yy:.1f}" class="grid"/>')
+        parts.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">'
+                     f'{escape(_fmt(value))}</text>')
+    step = max(1, len(years) // 6)
+    shown = years[::step] + ([years[-1]] if years[-1] not in years[::step] else [])
+    for year in shown:
+        parts.append(f'<text x="{x(year):.1f}" y="{y_end + 18}" text-anchor="middle" class="tick">{year}</text>')
+    if unit:
+        parts.append(f'<text x="{left}" y="10" class="tick">{escape(unit)}</text>')
+    return parts
+
+
+def _polyline(s: Series, x, y, label_x: float) -> list[str]:
+    pts = [(yr, v) for yr, v in s.points if v is not None]
+    if not pts:
+        return []
+    coords = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in pts)
+    parts = [f'<polyline points="{coords}" class="line {escape(s.style)}"/>']
+    if len(pts) == 1:
+        parts.append(f'<circle cx="{x(pts[0][0]):.1f}" cy="{y(pts[0][1]):.1f}" r="3" class="dot {escape(s.style)}"/>')
+    if s.style != "peer":
+        last_y = y(pts[-1][1])
+        parts.append(f'<text x="{label_x:.1f}" y="{last_y + 4:.1f}" class="key {escape(s.style)}">'
+                     f'{escape(_short(s.name, 20))}</text>')
+    return parts

@@ -1,0 +1,83 @@
+"""The jinja2 environment of the pages: autoescape, StrictUndefined, and every filter in one place."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+
+from bolyst.site import TEMPLATES_DIR
+
+#: A folder of its own, so Datasette (whose template_dir is TEMPLATES_DIR) never mistakes
+#: our base.html for its own.
+PAGE_TEMPLATES = TEMPLATES_DIR / "pages"
+
+ROLE_LABELS = {
+    "refugee": ("flyktning", "refugee"),
+    "labour_migrant": ("arbeidsinnvandrer", "labour migrant"),
+    "family_migrant": ("familieinnvandrer", "family migrant"),
+    "student_migrant": ("utdanningsinnvandrer", "student migrant"),
+    "immigrant": ("innvandrer", "immigrant"),
+    "municipal_employee": ("kommuneansatt", "municipal employee"),
+    "imdi_staff": ("IMDi-ansatt", "IMDi staff"),
+    "researcher": ("forsker", "researcher"),
+    "other": ("annen", "other"),
+}
+
+
+def num(value: Any, decimals: int | None = None) -> str:
+    """Norwegian number format: thin space between thousands, decimal comma; '–' for missing."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        return value
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() or abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",").replace("-", "−")
+
+
+def pct(value: Any, decimals: int = 0) -> str:
+    """A share 0–1 as a percentage."""
+    if value is None:
+        return "–"
+    return num(value * 100, decimals) + "\u00a0%"
+
+
+def signed(value: Any, decimals: int = 2) -> str:
+    if value is None:
+        return "–"
+    return ("+" if value > 0 else "") + num(value, decimals)
+
+
+def role(value: str | None, lang: str = "nb") -> str:
+    if not value:
+        return "ukjent" if lang == "nb" else "unknown"
+    nb, en = ROLE_LABELS.get(value, (value, value))
+    return nb if lang == "nb" else en
+
+
+def short(text: str | None, size: int = 160) -> str:
+    text = text or ""
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+FILTERS = {"num": num, "pct": pct, "signed": signed, "role": role, "short": short}
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(PAGE_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
