@@ -25,7 +25,12 @@ def make_datasette(db_path: Path) -> Datasette:
 
 
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    import datasette.handle_exception
     import uvicorn
+
+    # Datasette prints every handled error (a 404 too) as a full rich traceback with locals when rich is
+    # importable (spaCy brings it). In a terminal serving the public that is noise: keep its JSON/HTML errors only.
+    datasette.handle_exception.rich = None
 
     ds = make_datasette(db_path)
     asyncio.run(ds.invoke_startup())
