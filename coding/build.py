@@ -1,12 +1,102 @@
-"""The coding stage of a build."""
+"""The coding stage of a build: codebook, human decisions, automatic codings and agreement into the db.
+
+Reads the excerpts the corpus stage wrote. Sources are the truth: coding/codebook.yaml and
+coding/decisions/*.yaml. Nothing here writes to them.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
+from bolyst.corpus.errors import BolystError, CodebookError
+from bolyst.corpus.shape import ensure_shape
+
+from . import schema
+from .agreement import agreement
+from .codebook import Codebook, load_codebook
+from .coder import Pipelines, Text, code, load_nlp
+from .decisions import Decision, read_decisions
+from .writer import save_auto_codings, save_codebook, save_decisions, save_splits
+
+CODEBOOK = "codebook.yaml"
+DECISIONS = "decisions"
+
+
+def read_db_excerpts(db: sqlite_utils.Database) -> list[Text]:
+    """The corpus stage's excerpts (id, text, lang), sorted by id."""
+    if "excerpts" not in db.table_names():
+        raise BolystError("the database has no excerpts", path=db.conn.execute("pragma database_list")
+                          .fetchone()[2] or None, fix="run `bolyst build` first")
+    return [Text(r["id"], r["text"], r["lang"] or "nb")
+            for r in db.query("select id, text, lang from excerpts order by id")]
+
+
+@lru_cache(maxsize=4)
+def cached_nlp(book: Codebook) -> Pipelines:
+    """The pipelines for ``book``, built once per process and codebook."""
+    return load_nlp(book)
+
+
+def load_sources(coding_dir: Path, excerpt_ids: set[str]) -> tuple[Codebook, list[Decision]]:
+    """The codebook and every decision, checked against the corpus and each other."""
+    path = Path(coding_dir) / CODEBOOK
+    if not path.exists():
+        raise CodebookError("no codebook", path=path, fix="write coding/codebook.yaml (see coding/FORMAT.md)")
+    book = load_codebook(path, excerpt_ids)
+    decisions = read_decisions(Path(coding_dir) / DECISIONS, excerpt_ids, book.by_id, root=Path(coding_dir))
+    return book, decisions
 
 
 def run(db: sqlite_utils.Database, coding_dir: Path) -> dict[str, int]:
-    """Write this stage's tables into ``db``; returns counts per table."""
-    return {}
+    """Write this stage's tables into ``db``; returns counts per table.
+
+    A coding folder without codebook.yaml (the codebook not written yet) writes nothing.
+    """
+    if not (Path(coding_dir) / CODEBOOK).exists():
+        return {}
+    return code_corpus(db, coding_dir)
+
+
+def code_corpus(db: sqlite_utils.Database, coding_dir: Path) -> dict[str, int]:
+    """Code every excerpt in ``db`` with the codebook; store codebook, decisions, codings and agreement.
+
+    Safe to run again on a built database: automatic codings are replaced, human codings are re-read
+    from the decision files, agreement is recomputed.
+    """
+    ensure_shape(db, schema.TABLES, schema.VIEWS)
+    excerpts = read_db_excerpts(db)
+    ids = {e.id for e in excerpts}
+    book, decisions = load_sources(coding_dir, ids)
+    nlp = cached_nlp(book)
+    counts = save_codebook(db, book)
+    save_splits(db, book, ids, decisions)
+    counts["decisions"] = len(decisions)
+    counts["human codings"] = save_decisions(db, book, decisions)
+    counts["auto codings"] = save_auto_codings(db, book, code(nlp, excerpts))
+    counts["agreement rows"] = sum(len(rows) for rows in agreement(db).values())
+    return counts
+
+
+def sync_decisions(db: sqlite_utils.Database, coding_dir: Path) -> int:
+    """Re-read the decision files into an already coded ``db`` (after ``bolyst review import``)."""
+    excerpts = read_db_excerpts(db)
+    ids = {e.id for e in excerpts}
+    book, decisions = load_sources(coding_dir, ids)
+    save_splits(db, book, ids, decisions)
+    count = save_decisions(db, book, decisions)
+    agreement(db)
+    return count
+
+
+def theme_counts(db: sqlite_utils.Database) -> list[dict]:
+    """Per theme: excerpts coded automatically, automatic codings, excerpts coded by humans."""
+    return list(db.query("""
+        select codes.id as theme,
+          count(distinct case when codings.origin != 'human' then codings.excerpt end) as auto_excerpts,
+          count(case when codings.origin != 'human' then 1 end) as auto_codings,
+          count(distinct case when codings.origin = 'human' and codings.status = 'human'
+                then codings.excerpt end) as human_excerpts
+        from codes left join codings on codings.theme = codes.id
+        where codes.depth = 0 group by codes.id order by codes.position"""))

@@ -72,9 +72,13 @@ class Codebook:
     def by_id(self) -> dict[str, Code]:
         return {c.id: c for c in self.codes}
 
-    @property
+    @cached_property
     def rules(self) -> tuple[Rule, ...]:
         return tuple(r for c in self.codes for r in c.rules)
+
+    @cached_property
+    def rules_by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
 
     @property
     def themes(self) -> tuple[str, ...]:

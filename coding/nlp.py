@@ -13,24 +13,21 @@ Each pipeline is ``sentencizer → bolyst_lemmatizer → span_ruler → bolyst_m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import spacy
+from bolyst.corpus.lemmas import LANGS, lemma
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bolyst.corpus.lemmas import LANGS, lemma
-
+from . import modality  # noqa: F401  (registers the bolyst_modality factory)
 from .codebook import Codebook, Rule
-from .modality import CUES, Modality  # noqa: F401  (registers the bolyst_modality factory)
 
 SPANS_KEY = "codebook"
-#: Pipeline used for each excerpt language (Nynorsk is read by the Norwegian pipeline with Nynorsk lemmas first).
-PIPELINE_FOR_LANG = {"nb": "nb", "no": "nb", "nn": "nn", "en": "en"}
-#: spaCy language and codebook rule language of each pipeline.
-PIPELINES = {"nb": ("nb", "nb"), "nn": ("nb", "nb"), "en": ("en", "en")}
-
-Pipelines = Mapping[str, Language]
+#: Pipeline used for each excerpt language. Nynorsk is read by the Norwegian pipeline, whose lemmatizer
+#: tries Bokmål first and Nynorsk for words Bokmål lacks; a rule meant to catch a Nynorsk-only form lists
+#: its lemma too (``{LEMMA: {IN: ["ensom", "einsam"]}}``).
+PIPELINE_FOR_LANG = {"nb": "nb", "no": "nb", "nn": "nb", "en": "en"}
+#: The pipelines: name -> spaCy language (the codebook's rules of the same ``lang`` go in).
+PIPELINES = {"nb": "nb", "en": "en"}
 
 
 class Lemmatizer:
@@ -58,24 +55,19 @@ def rule_patterns(rules: list[Rule]) -> list[dict]:
 
 
 def make_pipeline(codebook: Codebook, name: str = "nb") -> Language:
-    """One pipeline (``nb``, ``nn`` or ``en``) with the codebook's rules of its language."""
-    spacy_lang, rule_lang = PIPELINES[name]
-    nlp = spacy.blank(spacy_lang)
+    """One pipeline (``nb`` or ``en``) with the codebook's rules of its language."""
+    nlp = spacy.blank(PIPELINES[name])
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("bolyst_lemmatizer", config={"lang": name})
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True,
                                                "phrase_matcher_attr": "LEMMA", "overwrite": True})
-    patterns = rule_patterns([r for r in codebook.rules if r.lang == rule_lang])
+    patterns = rule_patterns([r for r in codebook.rules if r.lang == name])
     ruler.add_patterns(patterns)
-    nlp.add_pipe("bolyst_modality", config={"spans_key": SPANS_KEY, "lang": rule_lang})
+    nlp.add_pipe("bolyst_modality", config={"spans_key": SPANS_KEY, "lang": name})
     return nlp
 
 
 def load_pipelines(codebook: Codebook) -> dict[str, Language]:
-    """Every pipeline, built once: {"nb": …, "nn": …, "en": …}."""
+    """Every pipeline, built once: {"nb": …, "en": …}."""
     return {name: make_pipeline(codebook, name) for name in PIPELINES}
 
-
-def pipeline_for(nlp: Pipelines, lang: str | None) -> Language:
-    """The pipeline for an excerpt language; KeyError for languages the codebook cannot read."""
-    return nlp[PIPELINE_FOR_LANG[lang or "nb"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import spacy
@@ -25,7 +26,7 @@ class PatternChecker:
         except MatchPatternError as exc:
             details = [line.strip() for line in str(exc).splitlines() if line.strip().startswith("- [")]
             return "; ".join(details) or str(exc)
-        except Exception as exc:  # spaCy raises ValueError (E097, E012) and re.error (bad REGEX)
+        except (ValueError, TypeError, KeyError, re.error) as exc:  # E097, E012 …; re.error: bad REGEX
             return str(exc).strip()
         finally:
             self._ruler.clear()

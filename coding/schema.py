@@ -1,10 +1,232 @@
-"""Tables of the coding stage (declared as data; see bolyst.corpus.shape)."""
+"""Tables of the coding stage: the codebook, automatic and human codings, and agreement between coders."""
 
 from __future__ import annotations
 
+from bolyst.corpus.shape import Column as C
 from bolyst.corpus.shape import Table, View
 
-TABLES: tuple[Table, ...] = ()
+SPLIT = "Held-out part (coding/FORMAT.md): 'heldout' (rules were not written from it) or 'training'."
+LEVEL = "'theme' (a top-level code, present when any code under it is) or 'code' (a sub-code, present when it or any code under it is)."
+
+CODES = Table(
+    "codes", "The codebook (coding/codebook.yaml) as a tree: four themes (push, pull, stay, retain) and their sub-codes.",
+    (
+        C("id", str, "Stable dotted code id, e.g. 'push.loneliness'."),
+        C("parent", str, "The code this one refines (empty for a theme).", fk="codes"),
+        C("theme", str, "Top-level ancestor: push, pull, stay or retain (a theme is its own theme).", fk="codes"),
+        C("label_nb", str, "Label in Norwegian Bokmål."),
+        C("label_en", str, "Label in English."),
+        C("definition", str, "What the code means."),
+        C("includes", str, "What counts as this code."),
+        C("excludes", str, "What does not count, and where it goes instead."),
+        C("depth", int, "0 for a theme, 1 for its sub-codes, and so on."),
+        C("path", str, "Ids from the theme down to this code, separated by ' › '."),
+        C("position", int, "Order of the code in the codebook file."),
+        C("n_rules", int, "Number of automatic coding rules for this code."),
+        C("line", int, "Line of the code in coding/codebook.yaml."),
+    ),
+    pk=("id",), label_column="label_nb", facets=("theme", "depth"), sort="position",
+)
+
+CODE_EXAMPLES = Table(
+    "code_examples", "Excerpts the codebook names as examples of a code.",
+    (
+        C("code", str, "The code.", fk="codes"),
+        C("excerpt", str, "An excerpt that shows the code.", fk="excerpts"),
+    ),
+    pk=("code", "excerpt"), facets=("code",),
+)
+
+CODE_RULES = Table(
+    "code_rules", "Rules of the automatic coder: spaCy patterns over lemmas, each suggesting one code.",
+    (
+        C("id", str, "Stable rule id, unique across the codebook; stored on every coding it produces."),
+        C("code", str, "The code the rule suggests.", fk="codes"),
+        C("theme", str, "Theme of that code.", fk="codes"),
+        C("lang", str, "Language of the texts the rule reads: nb (also used for nn) or en."),
+        C("kind", str, "tokens (a spaCy Matcher token pattern) or phrase (a phrase matched on lemmas)."),
+        C("pattern", str, "The pattern as JSON (token pattern) or text (phrase)."),
+        C("score", float, "Prior confidence of the rule, 0–1; the score of its codings."),
+        C("examples", str, "JSON list of sentences the rule must fire on (checked by the tests)."),
+        C("counter_examples", str, "JSON list of sentences it must not fire on (negation, hypotheticals …)."),
+        C("n_codings", int, "Automatic codings this rule produced in the corpus."),
+        C("line", int, "Line of the rule in coding/codebook.yaml."),
+    ),
+    pk=("id",), facets=("theme", "code", "lang", "kind"), sort="id",
+)
+
+CODINGS = Table(
+    "codings", "Codes applied to excerpts: suggestions of the automatic coder (with rule and matched span) "
+               "and human coders' decisions (coding/decisions/*.yaml).",
+    (
+        C("id", str, "Coding id: 'auto:<rule>@<excerpt>:<start>-<end>' or 'human:<coder>@<excerpt>:<code>'."),
+        C("excerpt", str, "The coded excerpt.", fk="excerpts"),
+        C("code", str, "The code.", fk="codes"),
+        C("theme", str, "Theme of the code (push, pull, stay, retain).", fk="codes"),
+        C("coder", str, "'auto' for the automatic coder, else the human coder's id."),
+        C("origin", str, "rule (automatic, by a codebook rule), model (automatic, by a trained model) or human."),
+        C("rule", str, "The codebook rule that produced an automatic coding.", fk="code_rules"),
+        C("span_start", int, "Start of the matched text, as a character offset into the excerpt's text."),
+        C("span_end", int, "End of the matched text (exclusive character offset)."),
+        C("span_text", str, "The matched text: the evidence for an automatic coding."),
+        C("score", float, "Confidence 0–1 of an automatic coding (the rule's score); 1 for human codings."),
+        C("status", str, "suggested (automatic, not reviewed), accepted / rejected / disputed (automatic, "
+                         "after human review: confirmed, turned down, or both by different coders), human "
+                         "(a human coder applies the code) or rejected (a human coder says it does not apply)."),
+        C("action", str, "For human codings: the decision in force, add, accept or reject."),
+        C("decided", str, "For human codings: date of the decision (YYYY-MM-DD)."),
+        C("note", str, "For human codings: the coder's note."),
+        C("decision_file", str, "For human codings: the decisions file and line the decision is read from."),
+        C("split", str, SPLIT),
+        C("source", str, "Source document of the excerpt (copied for faceting).", fk="sources"),
+        C("speaker_role", str, "Role of the excerpt's speaker (copied for faceting)."),
+        C("landsdel", str, "Landsdel of the excerpt's place, where known (copied for faceting)."),
+    ),
+    pk=("id",), facets=("theme", "code", "status", "coder", "origin", "split"), sort="id",
+    indexes=(("excerpt",), ("code",), ("theme",), ("rule",)),
+)
+
+CODING_DECISIONS = Table(
+    "coding_decisions", "Every human coding decision as written in coding/decisions/<coder>.yaml, "
+                        "superseded ones included.",
+    (
+        C("id", str, "'<coder>#<n>': the n-th decision (0-based) in the coder's file."),
+        C("coder", str, "Human coder id (the file's name)."),
+        C("excerpt", str, "The excerpt decided on.", fk="excerpts"),
+        C("code", str, "The code decided on.", fk="codes"),
+        C("action", str, "add (the coder applies the code), accept (confirms an automatic coding) or reject."),
+        C("date", str, "Date of the decision (YYYY-MM-DD)."),
+        C("note", str, "The coder's reasoning."),
+        C("in_force", int, "1 when this is the coder's latest decision on this excerpt and code, else 0."),
+        C("file", str, "Decisions file (relative to coding/)."),
+        C("line", int, "Line of the decision in that file."),
+    ),
+    pk=("id",), facets=("coder", "action", "in_force"), sort="id",
+)
+
+EXCERPT_SPLITS = Table(
+    "excerpt_splits", "Which excerpts are held out from rule writing, and which human coders coded each.",
+    (
+        C("excerpt", str, "The excerpt.", fk="excerpts"),
+        C("split", str, SPLIT),
+        C("coders", str, "Human coders with a decision on this excerpt, separated by ', ' (they coded it)."),
+    ),
+    pk=("excerpt",), facets=("split",),
+)
+
+_WHERE = (
+    C("level", str, LEVEL),
+    C("code", str, "The code (or theme) compared.", fk="codes"),
+    C("theme", str, "Its theme.", fk="codes"),
+    C("split", str, SPLIT + " 'all' is both together."),
+    C("units", str, "Which excerpts a human coder is taken to have coded: 'corpus' (all: an excerpt without a "
+                    "decision carries none of their codes) or 'decided' (only those with a decision)."),
+)
+
+AGREEMENT_KAPPA = Table(
+    "agreement_kappa", "Cohen's κ between two coders ('auto' is the automatic coder) on the presence of a code "
+                       "per excerpt, over the excerpts both coded.",
+    _WHERE + (
+        C("coder_a", str, "First coder."),
+        C("coder_b", str, "Second coder."),
+        C("n_units", int, "Excerpts both coders coded (see units)."),
+        C("both", int, "Excerpts where both coders apply the code."),
+        C("a_only", int, "Excerpts where only coder_a applies it."),
+        C("b_only", int, "Excerpts where only coder_b applies it."),
+        C("neither", int, "Excerpts where neither applies it."),
+        C("observed", float, "Observed agreement p_o = (both + neither) / n_units."),
+        C("expected", float, "Chance agreement p_e from each coder's own rate of applying the code."),
+        C("kappa", float, "Cohen's κ = (p_o − p_e) / (1 − p_e); empty when p_e = 1 (both coders constant)."),
+    ),
+    pk=("level", "code", "split", "coder_a", "coder_b"), facets=("level", "split", "coder_a", "coder_b"),
+)
+
+AGREEMENT_ALPHA = Table(
+    "agreement_alpha", "Krippendorff's α (nominal) across all coders on the presence of a code per excerpt.",
+    _WHERE + (
+        C("coders", str, "Coders compared, separated by ', '."),
+        C("n_units", int, "Excerpts coded by at least two coders."),
+        C("n_values", int, "Pairable values: codings of those excerpts by all coders."),
+        C("observed_disagreement", float, "D_o: share of disagreeing pairs within excerpts."),
+        C("expected_disagreement", float, "D_e: share of disagreeing pairs expected by chance."),
+        C("alpha", float, "Krippendorff's α = 1 − D_o / D_e; empty when D_e = 0."),
+    ),
+    pk=("level", "code", "split"), facets=("level", "split"),
+)
+
+AGREEMENT_SCORES = Table(
+    "agreement_scores", "The automatic coder measured against each human coder: precision, recall and F1 "
+                        "on the presence of a code, over the excerpts the human coded.",
+    _WHERE + (
+        C("coder", str, "The human coder taken as the truth."),
+        C("n_units", int, "Excerpts the human coder coded (see units)."),
+        C("tp", int, "True positives: both apply the code."),
+        C("fp", int, "False positives: only the automatic coder applies it."),
+        C("fn", int, "False negatives: only the human applies it."),
+        C("tn", int, "True negatives: neither applies it."),
+        C("precision", float, "tp / (tp + fp); empty when the automatic coder never applies it."),
+        C("recall", float, "tp / (tp + fn); empty when the human never applies it."),
+        C("f1", float, "Harmonic mean of precision and recall (0 when both are 0); empty when either is empty."),
+    ),
+    pk=("level", "code", "split", "coder"), facets=("level", "split", "coder"),
+)
+
+TABLES: tuple[Table, ...] = (CODES, CODE_EXAMPLES, CODE_RULES, CODINGS, CODING_DECISIONS, EXCERPT_SPLITS,
+                             AGREEMENT_KAPPA, AGREEMENT_ALPHA, AGREEMENT_SCORES)
 VIEWS: tuple[View, ...] = ()
-#: Datasette canned queries of this stage: name -> {title, description, sql, ...}
-QUERIES: dict[str, dict] = {}
+
+_QUOTES_SQL = """select
+  excerpts.id as excerpt,
+  excerpts.text as quote,
+  group_concat(distinct codings.code) as codes,
+  group_concat(distinct codings.span_text) as evidence,
+  group_concat(distinct codings.coder) as coders,
+  speakers.label as speaker,
+  excerpts.speaker_role as role,
+  coalesce(places.label, excerpts.place_description) as place,
+  excerpts.citation as citation,
+  sources.citation as reference
+from codings
+join excerpts on excerpts.id = codings.excerpt
+join sources on sources.id = excerpts.source
+left join speakers on speakers.id = excerpts.speaker
+left join places on places.id = excerpts.place
+where codings.theme = :theme and codings.status != 'rejected'
+group by excerpts.id
+order by excerpts.id"""
+
+_CODES_OF_EXCERPT_SQL = """select
+  codings.code,
+  codes.label_nb as label,
+  codings.theme,
+  codings.coder,
+  codings.origin,
+  codings.status,
+  codings.rule,
+  codings.span_text as evidence,
+  codings.span_start,
+  codings.span_end,
+  codings.score,
+  codings.note,
+  excerpts.citation
+from codings
+join codes on codes.id = codings.code
+join excerpts on excerpts.id = codings.excerpt
+where codings.excerpt = :excerpt
+order by codings.theme, codings.code, codings.coder, codings.span_start"""
+
+QUERIES: dict[str, dict] = {
+    "quotes_for_theme": {
+        "title": "Quotes for a theme, with citations / Sitater for et tema",
+        "description": "Every excerpt coded with a theme (push, pull, stay or retain) by the automatic coder or "
+                       "a human coder, except codings a human rejected: the quote, its codes, the matched "
+                       "evidence, speaker, place and full citation.",
+        "sql": _QUOTES_SQL,
+    },
+    "codes_of_excerpt": {
+        "title": "Codes of one excerpt, with evidence / Koder for ett sitat",
+        "description": "Each coding of one excerpt (id like fafo-2025-14/amina-grat-hver-dag): code, coder, "
+                       "status, the rule and matched text for automatic codings, the note for human ones.",
+        "sql": _CODES_OF_EXCERPT_SQL,
+    },
+}

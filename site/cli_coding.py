@@ -1,9 +1,212 @@
-"""CLI commands for the coding area, added to the ``bolyst`` group by ``register``."""
+"""CLI commands for the coding area, added to the ``bolyst`` group by ``register``.
+
+Each is a thin adapter over one library call: ``bolyst code`` → ``bolyst.coding.build.code_corpus`` (or
+``bolyst.coding.jsonl.code_jsonl`` with --jsonl), ``bolyst review export|import`` →
+``bolyst.coding.review.review_export|review_import``, ``bolyst agreement`` → ``bolyst.coding.agreement.agreement``.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import click
+from bolyst.coding import CODING_DIR
+
+from .cli import DB_OPTION
+
+CODING_DIR_OPTION = click.option(
+    "--coding-dir", type=click.Path(file_okay=False, path_type=Path), default=CODING_DIR,
+    show_default="the package's coding/", help="Folder with codebook.yaml and decisions/.")
+
+
+def _open_db(db_path: Path):
+    import sqlite_utils
+    from bolyst.corpus.errors import BolystError
+
+    if not db_path.exists():
+        raise BolystError("no database", path=db_path, fix="run `bolyst build` first (or pass --db)")
+    return sqlite_utils.Database(db_path)
+
+
+@click.command()
+@DB_OPTION
+@CODING_DIR_OPTION
+@click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
+              help='Code JSON Lines instead of the corpus: {"id", "text", "lang"} per line in, one result per '
+                   "line out on stdout.")
+def code(db_path: Path, coding_dir: Path, jsonl) -> None:
+    """Code the corpus in the database with the codebook (or code JSON Lines with --jsonl).
+
+    Automatic codings are replaced; human decisions (coding/decisions/*.yaml) are re-read, never
+    changed. Prints the coded excerpts per theme. With --jsonl, each output line is
+    {"id", "themes": [...], "codes": [{"code", "theme", "rule", "start", "end", "text", "score"}]};
+    a bad input line is reported on stderr with its number and the other lines are still coded.
+
+    \b
+    Example:
+      bolyst code --db bolyst.db
+      echo '{"id": "q1", "text": "Vi var så ensomme her.", "lang": "nb"}' | bolyst code --jsonl -
+    """
+    if jsonl is not None:
+        _code_jsonl(coding_dir, jsonl)
+        return
+    from bolyst.coding.build import code_corpus, theme_counts
+
+    db = _open_db(db_path)
+    click.echo(f"Coding the excerpts in {db_path} with {coding_dir / 'codebook.yaml'} …", err=True)
+    with db.conn:
+        counts = code_corpus(db, coding_dir)
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+    click.echo(f"{'theme':<10} {'excerpts (auto)':>16} {'codings (auto)':>15} {'excerpts (human)':>17}")
+    for row in theme_counts(db):
+        click.echo(f"{row['theme']:<10} {row['auto_excerpts']:>16} {row['auto_codings']:>15} "
+                   f"{row['human_excerpts']:>17}")
+
+
+def _code_jsonl(coding_dir: Path, stream) -> None:
+    from bolyst.coding.build import CODEBOOK, cached_nlp
+    from bolyst.coding.codebook import load_codebook
+    from bolyst.coding.jsonl import code_jsonl
+
+    nlp = cached_nlp(load_codebook(coding_dir / CODEBOOK))
+    name = "<stdin>" if stream.name == "<stdin>" else stream.name
+    failed = 0
+    for result in code_jsonl(nlp, stream, name):
+        if result.error:
+            failed += 1
+            click.echo(f"Error: {result.error}", err=True)
+        else:
+            click.echo(json.dumps(result.output, ensure_ascii=False))
+    if failed:
+        click.echo(f"{failed} line(s) had errors; the others were coded.", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def review() -> None:
+    """Review automatic codings in a spreadsheet and import the decisions.
+
+    \b
+    Example:
+      bolyst review export --out sheet.xlsx
+      bolyst review import sheet.xlsx --coder lead-researcher
+    """
+
+
+@review.command(name="export")
+@DB_OPTION
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Sheet to write: *.csv or *.xlsx.")
+@click.option("--split", type=click.Choice(["heldout", "training"]), default=None,
+              help="Only excerpts of this part of the held-out split.")
+@click.option("--theme", default=None, help="Only suggestions of this theme (and excerpts without any).")
+def review_export(db_path: Path, out: Path, split: str | None, theme: str | None) -> None:
+    """Write a review sheet: each excerpt with its citation, suggested codes and the evidence.
+
+    Fill the 'decision' column (accept, reject or add) and 'note'; to add a code, write its id in
+    'code'. Then run `bolyst review import`.
+
+    \b
+    Example:
+      bolyst review export --out sheet.xlsx --split heldout
+    """
+    from bolyst.coding.review import review_export as export
+
+    count = export(_open_db(db_path), out, split=split, theme=theme)
+    click.echo(f"Wrote {count} rows to {out}.")
+
+
+@review.command(name="import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--coder", required=True, help="Your coder id, e.g. lead-researcher (decisions/<coder>.yaml).")
+@DB_OPTION
+@CODING_DIR_OPTION
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of the decisions (default: today).")
+def review_import(sheet: Path, coder: str, db_path: Path, coding_dir: Path, date) -> None:
+    """Append the decisions of a filled-in review sheet to coding/decisions/CODER.yaml.
+
+    Earlier decisions stay in the file; a later one on the same excerpt and code supersedes them.
+    Rows with unknown excerpts or codes are reported by row number; the other rows are imported.
+    The database (when it exists) is updated with the new decisions.
+
+    \b
+    Example:
+      bolyst review import sheet.xlsx --coder lead-researcher
+    """
+    from bolyst.coding.build import sync_decisions
+    from bolyst.coding.review import review_import as run_import
+
+    db = _open_db(db_path)
+    result = run_import(db, sheet, coder, coding_dir, date=date.date() if date else None)
+    for error in result.errors:
+        click.echo(f"Error: {error}", err=True)
+    click.echo(f"Imported {result.imported} decision(s) into {coding_dir / 'decisions' / (coder + '.yaml')}"
+               f" ({result.unchanged} already recorded).")
+    if result.imported and "codings" in db.table_names():
+        with db.conn:
+            sync_decisions(db, coding_dir)
+        click.echo(f"Updated the codings in {db_path}.")
+    if result.errors:
+        click.echo(f"{len(result.errors)} row(s) had errors; the others were imported.", err=True)
+        sys.exit(1)
+
+
+@click.command()
+@DB_OPTION
+@click.option("--units", type=click.Choice(["corpus", "decided"]), default="corpus", show_default=True,
+              help="Excerpts a human coder has coded: the whole corpus (no decision = no code), or only "
+                   "those with a decision in their file (for coders who reviewed part of the corpus).")
+def agreement(db_path: Path, units: str) -> None:
+    """Compute and store agreement between coders; print it per theme, held-out and training apart.
+
+    Cohen's κ for each pair of coders ('auto' is the automatic coder), Krippendorff's α across all
+    coders, and the automatic coder's precision / recall / F1 against each human, per code and
+    theme. Stored in agreement_kappa, agreement_alpha and agreement_scores. A build computes them
+    with --units corpus.
+
+    \b
+    Example:
+      bolyst agreement --db bolyst.db
+      bolyst agreement --units decided
+    """
+    from bolyst.coding.agreement import agreement as compute
+
+    db = _open_db(db_path)
+    with db.conn:
+        tables = compute(db, units)
+    click.echo(format_theme_agreement(tables))
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def format_theme_agreement(tables: dict[str, list[dict]]) -> str:
+    """A plain-text table of the theme-level rows (κ, then P/R/F1, then α)."""
+    lines = [f"{'split':<9} {'theme':<8} {'coders':<28} {'n':>4} {'κ':>6} {'P':>6} {'R':>6} {'F1':>6}"]
+    scores = {(r["split"], r["code"], r["coder"]): r for r in tables["agreement_scores"]}
+    for r in tables["agreement_kappa"]:
+        if r["level"] != "theme":
+            continue
+        s = scores.get((r["split"], r["code"], r["coder_b"])) if r["coder_a"] == "auto" else None
+        lines.append(f"{r['split']:<9} {r['code']:<8} {r['coder_a'] + ' × ' + r['coder_b']:<28} {r['n_units']:>4} "
+                     f"{_fmt(r['kappa']):>6} {_fmt(s and s['precision']):>6} {_fmt(s and s['recall']):>6} "
+                     f"{_fmt(s and s['f1']):>6}")
+    lines.append("")
+    lines.append(f"{'split':<9} {'theme':<8} {'n':>4} {'α':>6}  coders")
+    for r in tables["agreement_alpha"]:
+        if r["level"] == "theme":
+            lines.append(f"{r['split']:<9} {r['code']:<8} {r['n_units']:>4} {_fmt(r['alpha']):>6}  {r['coders']}")
+    if len(lines) == 3:
+        return "No coder to compare with yet: add human decisions in coding/decisions/ (bolyst review import)."
+    return "\n".join(lines)
 
 
 def register(group: click.Group) -> None:
     """Add this area's commands to ``group``."""
+    group.add_command(code)
+    group.add_command(review)
+    group.add_command(agreement)

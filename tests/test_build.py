@@ -55,7 +55,7 @@ def test_failed_build_leaves_previous_database_in_place(tmp_path):
         "source: d\nexcerpts:\n  - id: a\n    kind: quote\n    lines: [1, 1]\n    text: Ord for ord.\n",
         encoding="utf-8")
     db_path = tmp_path / "kb.db"
-    paths = Paths(corpus=corpus)
+    paths = Paths(corpus=corpus, coding=tmp_path / "no-coding")  # the real codebook cites real excerpts
     build(db_path, paths)
     assert sqlite_utils.Database(db_path)["excerpts"].count == 1
     (folder / "excerpts.yaml").write_text(

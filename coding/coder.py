@@ -1,0 +1,124 @@
+"""The automatic coder: ``code(nlp, excerpts) -> Iterator[Coding]``, pure (no database).
+
+Every coding says which rule produced it and where: the matched span as character offsets into the
+excerpt's text and the matched text, so a researcher can audit why a quote carries a code. Matches that
+``bolyst_modality`` marks negated or hypothetical are not codings (see :mod:`bolyst.coding.modality`).
+When one rule matches overlapping stretches (a pattern with optional tokens), the longest is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Protocol
+
+from bolyst.corpus.errors import CorpusFormatError
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .codebook import Codebook, load_codebook
+from .modality import ASSERTED
+from .nlp import PIPELINE_FOR_LANG, SPANS_KEY, load_pipelines
+
+AUTO = "auto"  # the automatic coder's id wherever coders are compared
+BATCH = 256
+
+
+class ExcerptLike(Protocol):
+    id: str
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """An excerpt to code: any object with ``id``, ``text`` and ``lang`` will do."""
+
+    id: str
+    text: str
+    lang: str = "nb"
+
+
+@dataclass(frozen=True)
+class Coding:
+    """One automatic coding: ``code`` (and its ``theme``) suggested for ``excerpt`` by ``rule``."""
+
+    excerpt: str
+    code: str
+    theme: str
+    rule: str
+    start: int  # character offset of the match in the excerpt's text
+    end: int
+    text: str  # the matched text, == excerpt text[start:end]
+    score: float
+    coder: str = AUTO
+    origin: str = "rule"
+
+
+@dataclass(frozen=True)
+class Pipelines:
+    """The coder's "nlp": one spaCy pipeline per excerpt language, and the codebook they were built from."""
+
+    by_lang: dict[str, Language]
+    codebook: Codebook
+
+    def for_lang(self, lang: str | None) -> Language | None:
+        name = PIPELINE_FOR_LANG.get(lang or "nb")
+        return self.by_lang.get(name) if name else None
+
+
+def load_nlp(codebook: Codebook) -> Pipelines:
+    """Build every pipeline once (build it once per process and reuse it)."""
+    return Pipelines(load_pipelines(codebook), codebook)
+
+
+def load_nlp_from(path) -> Pipelines:
+    return load_nlp(load_codebook(path))
+
+
+def code(nlp: Pipelines, excerpts: Iterable[ExcerptLike]) -> Iterator[Coding]:
+    """Code each excerpt; yields codings excerpt by excerpt, in input order, each sorted by position."""
+    items = iter(excerpts)
+    while batch := list(islice(items, BATCH)):
+        docs = _parse(nlp, batch)
+        for excerpt, doc in zip(batch, docs):
+            yield from codings_of(nlp.codebook, excerpt.id, doc)
+
+
+def _parse(nlp: Pipelines, batch: list[ExcerptLike]) -> list[Doc]:
+    docs: list[Doc | None] = [None] * len(batch)
+    by_pipeline: dict[int, list[int]] = {}
+    pipelines: dict[int, Language] = {}
+    for i, excerpt in enumerate(batch):
+        pipeline = nlp.for_lang(excerpt.lang)
+        if pipeline is None:
+            raise CorpusFormatError(f"cannot code language {excerpt.lang!r}", where=f"excerpt {excerpt.id!r}",
+                                    fix=f"use one of: {', '.join(sorted(PIPELINE_FOR_LANG))}")
+        pipelines[id(pipeline)] = pipeline
+        by_pipeline.setdefault(id(pipeline), []).append(i)
+    for key, indexes in by_pipeline.items():
+        for i, doc in zip(indexes, pipelines[key].pipe(batch[i].text for i in indexes)):
+            docs[i] = doc
+    return docs  # type: ignore[return-value]
+
+
+def codings_of(codebook: Codebook, excerpt_id: str, doc: Doc) -> list[Coding]:
+    """The asserted matches of one parsed excerpt, as codings sorted by (start, end, code, rule)."""
+    by_rule: dict[str, list[Span]] = {}
+    for span in doc.spans.get(SPANS_KEY, []):
+        if span._.modality == ASSERTED:
+            by_rule.setdefault(span.id_, []).append(span)
+    result = []
+    for rule_id, spans in by_rule.items():
+        rule = codebook.rules_by_id[rule_id]
+        for span in filter_spans(spans):
+            result.append(Coding(excerpt=excerpt_id, code=rule.code, theme=codebook.theme(rule.code),
+                                 rule=rule_id, start=span.start_char, end=span.end_char, text=span.text,
+                                 score=rule.score))
+    return sorted(result, key=lambda c: (c.start, c.end, c.code, c.rule))
+
+
+def themes_of(codings: Iterable[Coding]) -> list[str]:
+    return sorted({c.theme for c in codings})

@@ -1,0 +1,188 @@
+"""Human coding decisions (coding/decisions/<coder>.yaml, see coding/FORMAT.md): read, check, resolve, append.
+
+The files are the truth for human coding. Nothing automatic rewrites them: ``append_decisions`` only adds
+entries at the end of a coder's file (keeping its comments and earlier entries byte for byte), and a
+later entry for the same (coder, excerpt, code) supersedes an earlier one while both stay in the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bolyst.corpus.errors import BolystError, CodingDecisionError, ErrorList
+from bolyst.corpus.yamlio import LINE, dump_yaml, load_yaml
+
+from .coder import AUTO
+
+ACTIONS = ("add", "accept", "reject")
+PRESENT = ("add", "accept")  # actions after which the coder holds that the code applies
+_CODER = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_KEYS = {"excerpt", "code", "action", "date", "note", LINE}
+
+
+@dataclass(frozen=True)
+class Decision:
+    coder: str
+    excerpt: str
+    code: str
+    action: str  # add | accept | reject
+    date: str | None = None  # YYYY-MM-DD
+    note: str | None = None
+    file: str | None = None  # decisions file, relative to the coding folder
+    line: int | None = None
+    position: int = 0  # order within the coder's file: later supersedes earlier
+
+    @property
+    def present(self) -> bool:
+        return self.action in PRESENT
+
+
+def check_coder(coder: str) -> str | None:
+    """Why ``coder`` cannot be a coder id, or None."""
+    if not _CODER.match(coder or ""):
+        return "a coder id is lower-case letters, digits, '-' or '_' (e.g. lead-researcher)"
+    if coder == AUTO:
+        return f"'{AUTO}' is the automatic coder's id"
+    return None
+
+
+def read_decisions(folder: Path, excerpt_ids: Collection[str] | None = None,
+                   code_ids: Collection[str] | None = None, root: Path | None = None) -> list[Decision]:
+    """Every decision of every ``folder/*.yaml`` (files by name, entries in file order).
+
+    Unknown excerpts (when ``excerpt_ids`` is given) or codes (``code_ids``) and malformed entries are
+    collected and raised together as an ``ErrorList`` of ``CodingDecisionError``, each naming file and line.
+    """
+    errors: list[BolystError] = []
+    result: list[Decision] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        rel = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else str(path)
+        result += _read_file(path, rel, excerpt_ids, code_ids, errors)
+    if errors:
+        raise ErrorList(errors)
+    return result
+
+
+def _read_file(path: Path, rel: str, excerpt_ids: Collection[str] | None, code_ids: Collection[str] | None,
+               errors: list[BolystError]) -> list[Decision]:
+    data = load_yaml(path, error=CodingDecisionError)
+    if not isinstance(data, dict) or not isinstance(data.get("decisions") or [], list):
+        errors.append(CodingDecisionError("expected 'coder:' and a 'decisions:' list", path=rel,
+                                          fix="see coding/FORMAT.md"))
+        return []
+    coder = data.get("coder")
+    if coder != path.stem or check_coder(str(coder)):
+        errors.append(CodingDecisionError(f"coder is {coder!r}", path=rel, where=f"line {data.get(LINE, 1)}",
+                                          fix=check_coder(path.stem) or f"use 'coder: {path.stem}' "
+                                              "(one file per coder, named after the coder)"))
+        return []
+    out = []
+    for position, raw in enumerate(data.get("decisions") or []):
+        decision = _decision(raw, coder, rel, position, excerpt_ids, code_ids, errors)
+        if decision:
+            out.append(decision)
+    return out
+
+
+def _decision(raw: Any, coder: str, rel: str, position: int, excerpt_ids: Collection[str] | None,
+              code_ids: Collection[str] | None, errors: list[BolystError]) -> Decision | None:
+    line = raw.get(LINE) if isinstance(raw, dict) else None
+    where = f"line {line}" if line else f"decision #{position + 1}"
+
+    def fail(message: str, fix: str) -> None:
+        errors.append(CodingDecisionError(message, path=rel, where=where, fix=fix))
+
+    if not isinstance(raw, dict):
+        fail("a decision must be a mapping", "excerpt:, code:, action:, date:, note:")
+        return None
+    problems = len(errors)
+    if set(raw) - _KEYS:
+        fail(f"unknown field(s) {sorted(set(raw) - _KEYS)}", "use only excerpt, code, action, date, note")
+    excerpt, code, action = raw.get("excerpt"), raw.get("code"), raw.get("action")
+    if not isinstance(excerpt, str) or (excerpt_ids is not None and excerpt not in excerpt_ids):
+        fail(f"unknown excerpt {excerpt!r}", "use an excerpt id '<source>/<excerpt>' from the corpus")
+    if not isinstance(code, str) or (code_ids is not None and code not in code_ids):
+        fail(f"unknown code {code!r}", "use a code id from coding/codebook.yaml")
+    if action not in ACTIONS:
+        fail(f"action is {action!r}", f"use one of: {', '.join(ACTIONS)}")
+    date = _date(raw.get("date"))
+    if date is False:
+        fail(f"date is {raw.get('date')!r}", "write the date as YYYY-MM-DD")
+    note = raw.get("note")
+    if len(errors) > problems:
+        return None
+    return Decision(coder=coder, excerpt=excerpt, code=code, action=action, date=date or None,
+                    note=str(note) if note is not None else None, file=rel, line=line, position=position)
+
+
+def _date(value: Any) -> str | None | bool:
+    """ISO date text, None when absent, False when not a date."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        return False
+
+
+def latest(decisions: Iterable[Decision]) -> dict[tuple[str, str, str], Decision]:
+    """The decision in force per (coder, excerpt, code): the last one in its coder's file."""
+    result: dict[tuple[str, str, str], Decision] = {}
+    for d in sorted(decisions, key=lambda d: (d.coder, d.position)):
+        result[(d.coder, d.excerpt, d.code)] = d
+    return dict(sorted(result.items()))
+
+
+def append_decisions(path: Path, coder: str, entries: list[Decision]) -> int:
+    """Append ``entries`` to a coder's file (created if missing); earlier text is kept unchanged.
+
+    The result is parsed back before it replaces the file, so a file this cannot append to safely is
+    left as it was (``CodingDecisionError``).
+    """
+    path = Path(path)
+    if not entries:
+        return 0
+    items = [{k: v for k, v in (("excerpt", e.excerpt), ("code", e.code), ("action", e.action),
+                                ("date", dt.date.fromisoformat(e.date) if e.date else None),
+                                ("note", e.note)) if v is not None} for e in entries]
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        before = _count(load_yaml(path, error=CodingDecisionError), path)
+        text = re.sub(r"(?m)^decisions:\s*\[\]\s*$", "decisions:", old)
+        text = (text if text.endswith("\n") else text + "\n") + _indented(dump_yaml(items), _indent_of(text))
+    else:
+        before, text = 0, f"coder: {coder}\ndecisions:\n" + _indented(dump_yaml(items), "  ")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        if _count(load_yaml(tmp, error=CodingDecisionError), path) != before + len(entries):
+            raise CodingDecisionError("could not append safely: 'decisions:' must be the file's last key",
+                                      path=path, fix="move the decisions: list to the end of the file")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(entries)
+
+
+def _count(data: Any, path: Path) -> int:
+    if not isinstance(data, dict) or not isinstance(data.get("decisions") or [], list):
+        raise CodingDecisionError("expected 'coder:' and a 'decisions:' list", path=path, fix="see coding/FORMAT.md")
+    return len(data.get("decisions") or [])
+
+
+def _indent_of(text: str) -> str:
+    """The indentation of the file's existing decision items ("  " when it has none)."""
+    found = re.search(r"(?m)^decisions:[ \t]*\n(?:[ \t]*(?:#.*)?\n)*( *)- ", text)
+    return found.group(1) if found else "  "
+
+
+def _indented(block: str, indent: str) -> str:
+    return "".join(indent + line + "\n" for line in block.rstrip("\n").split("\n"))

@@ -1,0 +1,165 @@
+"""``bolyst_modality``: marks codebook matches said under negation or as a hypothetical.
+
+A match is **negated** when a negation cue («ikke», «ikkje», «aldri», «ingen», «uten», «ikke lenger» …)
+stands in the same clause up to ``negation_before`` tokens before it («jeg er *ikke* ensom», «jeg har
+*aldri* følt meg ensom»), or up to ``negation_after`` tokens after it (Norwegian puts «ikke» after the finite
+verb: «vi trives *ikke* her»). It is **hypothetical** when a hypothetical cue («hvis», «dersom», «kanskje»,
+«kunne tenke seg», «vurderer» …) stands up to ``hypothetical_before`` tokens before it in the same clause
+(«*hvis* jeg skulle flytte»). Anything else is **asserted**.
+
+A clause ends at punctuation (, ; : – — ( ) . ! ?), at a sentence boundary and at a conjunction or
+subordinator («men», «og», «fordi», «at», «som», «når» …), so «jeg er ikke ensom, men jeg savner familien»
+leaves «savner familien» asserted. Pseudo-negations («ikke bare», «ikke minst», «ikke sant», «ikke rart»)
+are not cues.
+
+Where a negation or hypothetical is *what the rule is about* (a rule for «ikke lenger hjemme», or for
+«kunne tenke seg å flytte»), the rule's pattern names the cue's words (``{LOWER: "ikke"}``, ``{LEMMA:
+{IN: ["kan", "kunne"]}}``, or a phrase containing them): such a cue inside the match does not cancel it.
+A cue a pattern only swallows through a wildcard or a ``NOT_IN`` token («ikke tilhørighet» matched by
+``[{LEMMA: {NOT_IN: [...]}}, {LEMMA: "tilhørighet"}]``) still does. Results: ``span._.modality``
+("asserted" | "negated" | "hypothetical") and ``span._.cue`` (the cue's text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+#: Default cues per rule language. "a|b c" is two tokens: the first "a" or "b", then "c" (lower case).
+CUES: dict[str, dict[str, list[str]]] = {
+    "nb": {
+        "negation": ["ikke", "ikkje", "aldri", "ingen", "ingenting", "intet", "verken", "hverken", "uten",
+                     "utan", "ikke lenger", "ikkje lenger"],
+        "hypothetical": ["hvis", "dersom", "viss", "kanskje", "kan|kunne|vil|ville tenke meg|deg|seg|oss|dere",
+                         "vurderer|vurdere|vurderte|vurdert", "skulle ønske"],
+        "pseudo": ["ikke bare", "ikkje berre", "ikke minst", "ikkje minst", "ikke sant", "ikke rart",
+                   "ikke så rart", "ikke uten"],
+        "boundary": ["men", "og", "eller", "fordi", "at", "som", "når", "mens"],
+    },
+    "en": {
+        "negation": ["not", "n't", "never", "no", "nobody", "nothing", "without", "neither", "nor", "no longer"],
+        "hypothetical": ["if", "unless", "would", "might", "maybe", "perhaps", "could imagine",
+                         "consider|considering|considered"],
+        "pseudo": ["not only", "not just", "no doubt", "not least"],
+        "boundary": ["but", "and", "or", "because", "which", "who", "when", "while"],
+    },
+}
+PUNCT_BOUNDARIES = {",", ";", ":", "–", "—", "-", "(", ")", ".", "!", "?", "…"}
+ASSERTED, NEGATED, HYPOTHETICAL = "asserted", "negated", "hypothetical"
+
+for _name, _default in (("modality", ASSERTED), ("cue", None)):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str  # negation | hypothetical
+    start: int
+    end: int
+
+
+def named_words(pattern: str | list[dict]) -> set[str]:
+    """Lower-case words a pattern asks for by name (not those it excludes with NOT_IN or matches by REGEX)."""
+    if isinstance(pattern, str):
+        return {w.lower() for w in pattern.split()}
+    words: set[str] = set()
+    for token in pattern:
+        for attr, value in token.items():
+            if attr.upper() in ("OP", "IS_PUNCT") or isinstance(value, bool):
+                continue
+            if isinstance(value, str):
+                words.add(value.lower())
+            elif isinstance(value, dict):
+                words.update(str(v).lower() for v in value.get("IN", value.get("in", [])))
+    return words
+
+
+def cue_pattern(cue: str) -> list[dict]:
+    return [{"LOWER": {"IN": part.split("|")}} for part in cue.split()]
+
+
+class Modality:
+    """Pipeline component: sets ``_.modality`` and ``_.cue`` on every span in ``doc.spans[spans_key]``."""
+
+    def __init__(self, nlp: Language, spans_key: str, cues: dict[str, list[str]], negation_before: int,
+                 negation_after: int, hypothetical_before: int, ruler: str = "span_ruler") -> None:
+        vocab = nlp.vocab
+        self.nlp, self.ruler = nlp, ruler
+        self._named: dict[str, frozenset[str]] | None = None
+        self.spans_key = spans_key
+        self.boundaries = set(cues.get("boundary", ())) | PUNCT_BOUNDARIES
+        self.negation_before, self.negation_after = negation_before, negation_after
+        self.hypothetical_before = hypothetical_before
+        self.matcher = Matcher(vocab, validate=True)
+        for kind in ("negation", "hypothetical", "pseudo"):
+            if cues.get(kind):
+                self.matcher.add(kind, [cue_pattern(c) for c in cues[kind]])
+
+    def cues(self, doc: Doc) -> list[Cue]:
+        """Cues in the text, longest first where they overlap, without those inside a pseudo-negation."""
+        found = sorted(((doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc)),
+                       key=lambda f: (f[1], f[1] - f[2]))
+        pseudo = [(s, e) for kind, s, e in found if kind == "pseudo"]
+        cues: list[Cue] = []
+        for kind, s, e in found:
+            if kind == "pseudo" or any(ps <= s < pe for ps, pe in pseudo):
+                continue
+            if not any(c.kind == kind and c.start <= s and e <= c.end for c in cues):
+                cues.append(Cue(kind, s, e))
+        return cues
+
+    def open_between(self, doc: Doc, start: int, end: int) -> bool:
+        """True when tokens start..end-1 hold no clause boundary and token ``end`` starts no sentence."""
+        if any(doc[i].lower_ in self.boundaries for i in range(start, end)):
+            return False
+        return not any(doc[i].is_sent_start for i in range(start, min(end + 1, len(doc))) if i > 0)
+
+    def named(self, rule_id: str) -> frozenset[str]:
+        """Words the rule's pattern names (read once from the pipeline's span_ruler)."""
+        if self._named is None:
+            patterns = self.nlp.get_pipe(self.ruler).patterns if self.ruler in self.nlp.pipe_names else []
+            self._named = {p.get("id", ""): frozenset(named_words(p["pattern"])) for p in patterns}
+        return self._named.get(rule_id, frozenset())
+
+    def reaches(self, doc: Doc, span: Span, cue: Cue) -> bool:
+        """Does ``cue`` govern the match ``span``?"""
+        if span.start <= cue.start and cue.end <= span.end:  # inside: unless the rule names the cue's words
+            named = self.named(span.id_)
+            return not all(t.lower_ in named or t.lemma_ in named for t in doc[cue.start:cue.end])
+        if cue.end <= span.start:
+            limit = self.negation_before if cue.kind == "negation" else self.hypothetical_before
+            return span.start - cue.end <= limit and self.open_between(doc, cue.end, span.start)
+        if cue.start >= span.end and cue.kind == "negation":
+            return cue.start - span.end <= self.negation_after and self.open_between(doc, span.end, cue.start)
+        return False
+
+    def judge(self, doc: Doc, span: Span, cues: list[Cue]) -> tuple[str, str | None]:
+        verdict: tuple[str, str | None] = (ASSERTED, None)
+        for cue in cues:
+            if self.reaches(doc, span, cue):
+                text = doc[cue.start:cue.end].text
+                if cue.kind == "negation":
+                    return NEGATED, text
+                verdict = (HYPOTHETICAL, text)
+        return verdict
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = doc.spans.get(self.spans_key, [])
+        if len(spans):
+            cues = self.cues(doc)
+            for span in spans:
+                span._.modality, span._.cue = self.judge(doc, span, cues)
+        return doc
+
+
+@Language.factory("bolyst_modality", default_config={
+    "spans_key": "codebook", "lang": "nb", "cues": None, "negation_before": 3, "negation_after": 2,
+    "hypothetical_before": 6})
+def make_modality(nlp: Language, name: str, spans_key: str, lang: str, cues: dict[str, list[str]] | None,
+                  negation_before: int, negation_after: int, hypothetical_before: int) -> Modality:
+    """``cues`` overrides the default cue lists of ``lang`` (keys negation, hypothetical, pseudo, boundary)."""
+    return Modality(nlp, spans_key, cues or CUES[lang], negation_before, negation_after, hypothetical_before)

@@ -1,0 +1,116 @@
+"""Write the coding stage's records to SQLite (the only coding module besides build/agreement that does).
+
+Automatic and human codings live in one ``codings`` table, told apart by ``origin``. The two writers
+never touch each other's rows: ``save_auto_codings`` replaces only rows with origin rule/model, and
+``save_decisions`` replaces human rows only from the decision files, which are the truth.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from .codebook import Codebook
+from .coder import Coding
+from .decisions import Decision, latest
+
+HUMAN = "human"
+AUTO_ORIGINS = ("rule", "model")
+
+
+def excerpt_facets(db: sqlite_utils.Database) -> dict[str, dict]:
+    """Per excerpt id: the columns copied onto codings for faceting."""
+    if "excerpts" not in db.table_names():
+        return {}
+    return {r["id"]: {"source": r["source"], "speaker_role": r["speaker_role"], "landsdel": r["landsdel"]}
+            for r in db.query("select id, source, speaker_role, landsdel from excerpts order by id")}
+
+
+def save_codebook(db: sqlite_utils.Database, book: Codebook) -> dict[str, int]:
+    """Replace the codes, code_examples and code_rules tables with ``book``."""
+    for table in ("code_examples", "code_rules", "codes"):
+        db[table].delete_where()
+    rows = []
+    for position, code in enumerate(book.codes):
+        chain = book.ancestors(code.id)
+        rows.append({"id": code.id, "parent": code.parent, "theme": chain[-1], "label_nb": code.label_nb,
+                     "label_en": code.label_en, "definition": code.definition, "includes": code.includes,
+                     "excludes": code.excludes, "depth": len(chain) - 1, "path": " › ".join(reversed(chain)),
+                     "position": position, "n_rules": len(code.rules), "line": code.line})
+    db["codes"].insert_all(sorted(rows, key=lambda r: (r["depth"], r["position"])))
+    db["code_examples"].insert_all(
+        {"code": c.id, "excerpt": e} for c in book.codes for e in sorted(set(c.examples)))
+    db["code_rules"].insert_all(
+        {"id": r.id, "code": r.code, "theme": book.theme(r.code), "lang": r.lang, "kind": r.kind,
+         "pattern": r.pattern if isinstance(r.pattern, str) else json.dumps(r.pattern, ensure_ascii=False),
+         "score": r.score, "examples": json.dumps(list(r.examples), ensure_ascii=False),
+         "counter_examples": json.dumps(list(r.counter_examples), ensure_ascii=False), "n_codings": 0,
+         "line": r.line} for r in sorted(book.rules, key=lambda r: r.id))
+    return {"codes": len(rows), "code_rules": len(book.rules)}
+
+
+def save_splits(db: sqlite_utils.Database, book: Codebook, excerpt_ids: Iterable[str],
+                decisions: Iterable[Decision]) -> int:
+    coders: dict[str, set[str]] = {}
+    for d in decisions:
+        coders.setdefault(d.excerpt, set()).add(d.coder)
+    db["excerpt_splits"].delete_where()
+    rows = [{"excerpt": e, "split": "heldout" if book.is_heldout(e) else "training",
+             "coders": ", ".join(sorted(coders.get(e, ()))) or None} for e in sorted(excerpt_ids)]
+    db["excerpt_splits"].insert_all(rows)
+    return len(rows)
+
+
+def _split(db: sqlite_utils.Database) -> dict[str, str]:
+    return {r["excerpt"]: r["split"] for r in db.query("select excerpt, split from excerpt_splits")}
+
+
+def save_auto_codings(db: sqlite_utils.Database, book: Codebook, codings: Iterable[Coding]) -> int:
+    """Replace every automatic coding (origin rule/model) with ``codings``; human rows stay as they are."""
+    facets, split = excerpt_facets(db), _split(db)
+    db.execute(f"delete from codings where origin in ({', '.join('?' * len(AUTO_ORIGINS))})", AUTO_ORIGINS)
+    rows = [{"id": f"auto:{c.rule}@{c.excerpt}:{c.start}-{c.end}", "excerpt": c.excerpt, "code": c.code,
+             "theme": c.theme, "coder": c.coder, "origin": c.origin, "rule": c.rule, "span_start": c.start,
+             "span_end": c.end, "span_text": c.text, "score": c.score, "status": "suggested",
+             "split": split.get(c.excerpt), **facets.get(c.excerpt, {})} for c in codings]
+    db["codings"].insert_all(sorted(rows, key=lambda r: r["id"]), pk="id")
+    db.execute("update code_rules set n_codings = (select count(*) from codings where codings.rule = code_rules.id)")
+    refresh_statuses(db)
+    return len(rows)
+
+
+def save_decisions(db: sqlite_utils.Database, book: Codebook, decisions: list[Decision]) -> int:
+    """Replace coding_decisions and the human codings with what the decision files say."""
+    facets, split = excerpt_facets(db), _split(db)
+    in_force = latest(decisions)
+    db["coding_decisions"].delete_where()
+    db["coding_decisions"].insert_all(
+        ({"id": f"{d.coder}#{d.position}", "coder": d.coder, "excerpt": d.excerpt, "code": d.code,
+          "action": d.action, "date": d.date, "note": d.note,
+          "in_force": int(in_force[(d.coder, d.excerpt, d.code)] is d), "file": d.file, "line": d.line}
+         for d in sorted(decisions, key=lambda d: (d.coder, d.position))), pk="id")
+    db.execute("delete from codings where origin = ?", [HUMAN])
+    rows = [{"id": f"human:{d.coder}@{d.excerpt}:{d.code}", "excerpt": d.excerpt, "code": d.code,
+             "theme": book.theme(d.code), "coder": d.coder, "origin": HUMAN, "score": 1.0,
+             "status": HUMAN if d.present else "rejected", "action": d.action, "decided": d.date,
+             "note": d.note, "decision_file": f"{d.file}:{d.line}" if d.line else d.file,
+             "split": split.get(d.excerpt), **facets.get(d.excerpt, {})} for d in in_force.values()]
+    db["codings"].insert_all(sorted(rows, key=lambda r: r["id"]), pk="id")
+    refresh_statuses(db)
+    return len(rows)
+
+
+def refresh_statuses(db: sqlite_utils.Database) -> None:
+    """Set each automatic coding's status from the human decisions in force on its excerpt and code."""
+    db.execute("""
+        update codings set status = case
+          when accepted and rejected then 'disputed' when rejected then 'rejected'
+          when accepted then 'accepted' else 'suggested' end
+        from (select a.id as auto_id,
+                     max(h.action in ('add', 'accept')) as accepted, max(h.action = 'reject') as rejected
+              from codings a left join codings h
+                on h.origin = 'human' and h.excerpt = a.excerpt and h.code = a.code
+              where a.origin != 'human' group by a.id) as review
+        where codings.id = review.auto_id""")
