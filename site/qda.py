@@ -18,9 +18,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
 from bolyst.corpus.errors import ExportError
+from lxml import etree
 
 from . import SITE_DIR
 

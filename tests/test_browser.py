@@ -1,0 +1,154 @@
+"""The served site in headless Chromium (Debian's package, driven by Playwright): search, pages, charts, a download.
+
+Datasette runs as ``bolyst serve`` configures it, on a free loopback port in a background thread.
+Screenshots go to test-artifacts/ (gitignored). ``make test`` installs Chromium when it is missing.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: run `make test` (installs Debian's "
+                                                     "chromium) or apt-get install chromium chromium-driver"),
+]
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (test extra)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built_db_path: Path) -> Iterator[str]:
+    """Base URL of Datasette serving the shipped knowledge base."""
+    import asyncio
+
+    import uvicorn
+    from bolyst.site.serve import make_datasette
+
+    ds = make_datasette(built_db_path)
+    asyncio.run(ds.invoke_startup())
+    port = free_port()
+    config = uvicorn.Config(ds.app(), host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(base + "/-/versions.json", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    yield base
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, request):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def open_ok(page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url} → {response and response.status}"
+
+
+def charts_render(page) -> int:
+    """Number of chart SVGs on the page, each asserted to have a non-zero drawn size."""
+    charts = page.locator("svg")
+    count = charts.count()
+    for i in range(count):
+        box = charts.nth(i).bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0, f"svg #{i} has no size"
+    return count
+
+
+def test_search_quotes_finds_inflected_forms(page, server, built_db):
+    open_ok(page, server + "/bolyst/search_quotes")
+    page.fill("input[name=q]", "flytte")
+    page.locator("form input[type=submit]").first.click()
+    page.wait_for_load_state()
+    rows = page.locator("table.rows-and-columns tbody tr")
+    expected = built_db.execute("select count(*) from excerpts_fts where excerpts_fts match "
+                                "'\"flytte\" OR lemmas:\"flytte\"'").fetchone()[0]
+    assert rows.count() == min(expected, 200) and expected > 0
+    assert "flytt" in rows.first.inner_text().lower()
+
+
+def test_home_page_loads(page, server):
+    open_ok(page, server + "/-/bolyst/")
+    assert page.locator("h1").count() >= 1
+
+
+def test_theme_page_renders_quotes_and_charts(page, server, built_db):
+    if not built_db["codings"].count:
+        pytest.skip("no codings in the database yet, so theme pages have nothing to show")
+    open_ok(page, server + "/-/bolyst/code/push/")
+    assert "push" in page.content().lower()
+    assert charts_render(page) >= 1
+
+
+def test_municipality_page_renders_charts(page, server, built_db):
+    row = built_db.execute("select municipality from excerpt_places where link_type = 'exact' order by 1 limit 1"
+                           ).fetchone() if built_db["excerpt_places"].count else None
+    if row is None:
+        pytest.skip("the stats stage has not linked excerpts to municipalities in this database yet")
+    open_ok(page, server + f"/-/bolyst/municipality/{row[0]}/")
+    assert charts_render(page) >= 1
+
+
+def test_export_download_opens_in_word_and_csv(page, server, tmp_path):
+    import csv
+
+    from docx import Document
+
+    open_ok(page, server + "/-/bolyst/code/stay/")
+    link = page.locator("a[href*='/-/bolyst/export.docx']")
+    with page.expect_download() as info:
+        if link.count():
+            link.first.click()
+        else:  # until the pages link to it: the same URL a page link would use
+            page.evaluate("url => { const a = document.createElement('a'); a.href = url; document.body.append(a); "
+                          "a.click(); }", "/-/bolyst/export.docx?theme=stay")
+    download = info.value
+    assert download.suggested_filename.startswith("bolyst-evidence-") and download.suggested_filename.endswith(".docx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert Document(str(path)).paragraphs[0].text == "Bolyst evidence"
+    with page.expect_download() as info:
+        page.evaluate("url => { const a = document.createElement('a'); a.href = url; document.body.append(a); "
+                      "a.click(); }", "/-/bolyst/export.csv?theme=stay&role=refugee")
+    info.value.save_as(tmp_path / "x.csv")
+    rows = list(csv.DictReader((tmp_path / "x.csv").open(encoding="utf-8-sig")))
+    assert rows and all(r["role"] == "refugee" and r["citation"] for r in rows)
