@@ -1,0 +1,94 @@
+"""``bolyst compare``: a municipality, its comparable municipalities, their key numbers and their quotes.
+
+Reads only the built database (tables municipalities, comparables, comparable_contributions,
+excerpt_places, excerpts); the name or number is resolved with :func:`bolyst.stats.names.lookup`, which
+raises ``UnknownMunicipality`` with the closest names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+from bolyst.corpus.errors import StatsDataError
+
+from .names import lookup
+
+
+@dataclass(frozen=True)
+class Peer:
+    rank: int  # 0 = the municipality asked for
+    number: str
+    name: str
+    distance: float | None
+    same_kostra_group: int | None
+    kostra_group: str | None
+    population: int | None
+    population_year: int | None
+    centrality_class: int | None
+    landsdel: str | None
+    main_differences: tuple[tuple[str, float], ...]  # (indicator, share of d²), largest first
+    values: dict[str, float]  # comparison indicator → value (comparison_values)
+
+
+@dataclass(frozen=True)
+class Quote:
+    excerpt: str
+    text: str
+    citation: str
+    links: tuple[tuple[str, str, str], ...]  # (municipality name, link_type, reason)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    peers: tuple[Peer, ...]
+    quotes: tuple[Quote, ...]
+
+
+_PEERS = """select p.rank, m.number, m.name, p.distance, p.same_kostra_group, m.kostra_group, m.population,
+  m.population_year, m.centrality_class, m.landsdel
+from (select :n as municipality, 0 as rank, null as distance, null as same_kostra_group
+      union all select comparable, rank, distance, same_kostra_group from comparables where municipality = :n) p
+join municipalities m on m.number = p.municipality order by p.rank"""
+
+_SHARES = """select comparable, indicator, share from comparable_contributions
+where municipality = :n and share > 0 order by comparable, share desc"""
+
+_VALUES = """select municipality, indicator, value from comparison_values
+where municipality in (select :n union select comparable from comparables where municipality = :n)
+  and indicator != 'landsdel'"""
+
+_QUOTES = """select e.id, e.text, e.citation, m.name, ep.link_type, ep.reason
+from excerpt_places ep join excerpts e on e.id = ep.excerpt join municipalities m on m.number = ep.municipality
+where ep.municipality in ({marks})
+order by case ep.link_type when 'exact' then 0 when 'mention' then 1 else 2 end, e.id, m.number"""
+
+
+def compare(db_path: Path, name_or_number: str, k: int = 10) -> Comparison:
+    """The municipality ``name_or_number`` (number, or any current, Sámi, Kven or historical name), its
+    ``k`` most similar municipalities and every quote linked to any of them."""
+    number = lookup(name_or_number).number
+    if not Path(db_path).exists():
+        raise StatsDataError("no database", path=db_path, fix="run `bolyst build` first (or pass --db)")
+    db = sqlite_utils.Database(db_path)
+    shares: dict[str, list[tuple[str, float]]] = {}
+    for row in db.query(_SHARES, {"n": number}):
+        shares.setdefault(row["comparable"], []).append((row["indicator"], row["share"]))
+    values: dict[str, dict[str, float]] = {}
+    for row in db.query(_VALUES, {"n": number}):
+        values.setdefault(row["municipality"], {})[row["indicator"]] = row["value"]
+    peers = tuple(Peer(**{**{key: r[key] for key in ("rank", "number", "name", "distance", "same_kostra_group",
+                                                     "kostra_group", "population", "population_year",
+                                                     "centrality_class", "landsdel")},
+                          "main_differences": tuple(shares.get(r["number"], [])[:2]),
+                          "values": values.get(r["number"], {})})
+                  for r in db.query(_PEERS, {"n": number}) if r["rank"] <= k)
+    numbers = [p.number for p in peers]
+    quotes: dict[str, dict] = {}
+    sql = _QUOTES.format(marks=", ".join("?" for _ in numbers))
+    for r in db.query(sql, numbers):
+        quote = quotes.setdefault(r["id"], {"excerpt": r["id"], "text": r["text"], "citation": r["citation"],
+                                            "links": []})
+        quote["links"].append((r["name"], r["link_type"], r["reason"]))
+    return Comparison(peers, tuple(Quote(**{**q, "links": tuple(q["links"])}) for q in quotes.values()))

@@ -1,0 +1,108 @@
+"""Derived municipality indicators for comparables and models, computed from ``municipality_stats``.
+
+Every derived number is a ratio of numbers in ``municipality_stats`` (long form, 2024 structure), with
+the years fixed here so a rebuild gives the same values. A ratio is missing when its numerator or
+denominator is missing (no imputation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SETTLED_YEARS = range(2021, 2023)  # IMDi settled refugees; 2023 is partial, 2014–2020 often suppressed (< 5)
+RETENTION_YEAR = 2022  # IMDi flyktning_botid_flytting stock, 1 January
+RETENTION_SETTLED = range(2017, 2022)  # settled in the five years before: 0–4 years in Norway on 1 Jan 2022
+NET_MIGRATION_YEARS = (2024, 2025)  # SSB 06913, published on 2024 numbers
+JOBS_YEAR = 2017  # SSB 13470, the only year shipped
+
+
+@dataclass(frozen=True)
+class Feature:
+    id: str
+    label: str
+    definition: str
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("log_population", "Population (log)", "natural log of population 1 January, latest year (SSB 07459)"),
+    Feature("centrality_index", "Centrality index", "SSB centrality index 0–1000 (2020 index on 2024 numbers)"),
+    Feature("immigrant_share", "Immigrant share, %", "non-Nordic immigrants (immigrants_reason_all) per 100 "
+            "inhabitants, 2021 (IMDi/SSB; population 1 Jan 2021, SSB 06913)"),
+    Feature("refugee_intensity", "Refugees settled per 1000", "refugees settled 2021–2022 (IMDi) per 1000 "
+            "inhabitants on 1 January 2022 (SSB 06913); earlier years are suppressed (< 5) for too many "
+            "municipalities to sum"),
+    Feature("moved_in_share", "Refugees who moved here, %", "refugees who moved here after settlement elsewhere "
+            "as a percentage of refugees living in the municipality, 1 Jan 2022 (IMDi refugees_moved_in_share)"),
+    Feature("income", "Median household income", "median household income after tax, NOK, 2024 (SSB 06944)"),
+    Feature("landsdel", "Landsdel", "part of the country (county → landsdel); a different landsdel adds 2 to d²"),
+)
+NUMERIC = [f.id for f in FEATURES if f.id != "landsdel"]
+CATEGORICAL = ["landsdel"]
+
+
+def series(stats: pd.DataFrame, indicator: str, year: int | None = None) -> pd.Series:
+    """One indicator by municipality: the given year, or each municipality's latest year with a value."""
+    rows = stats[(stats["indicator"] == indicator) & stats["value"].notna()]
+    if year is not None:
+        rows = rows[rows["year"] == year]
+    rows = rows.sort_values("year").drop_duplicates("municipality", keep="last")
+    return rows.set_index("municipality")["value"].astype(float).rename(indicator)
+
+
+def total(stats: pd.DataFrame, indicator: str, years) -> pd.Series:
+    """Sum over ``years``; missing when any of those years is missing for the municipality."""
+    rows = stats[(stats["indicator"] == indicator) & stats["year"].isin(list(years))]
+    wide = rows.pivot_table(index="municipality", columns="year", values="value", aggfunc="first", dropna=False)
+    wide = wide.reindex(columns=list(years))
+    return wide.sum(axis=1, min_count=len(years)).where(wide.notna().all(axis=1)).rename(indicator)
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series, scale: float) -> pd.Series:
+    denominator = denominator.where(denominator > 0)
+    return scale * numerator / denominator
+
+
+def comparable_features(municipalities: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
+    """The indicators of :data:`FEATURES` (+ kostra_group), one row per municipality (index: number)."""
+    m = municipalities.set_index("number").sort_index()
+    pop21 = series(stats, "population_06913", 2021)
+    pop22 = series(stats, "population_06913", 2022)
+    frame = pd.DataFrame(index=m.index)
+    frame["log_population"] = np.log(series(stats, "population").reindex(m.index))
+    frame["centrality_index"] = m["centrality_index"].astype(float)
+    frame["immigrant_share"] = _ratio(series(stats, "immigrants_reason_all", 2021), pop21, 100)
+    frame["refugee_intensity"] = _ratio(total(stats, "refugees_settled", SETTLED_YEARS), pop22, 1000)
+    frame["moved_in_share"] = series(stats, "refugees_moved_in_share", RETENTION_YEAR)
+    frame["income"] = series(stats, "median_household_income", 2024)
+    frame["landsdel"] = m["landsdel"]
+    frame["kostra_group"] = m["kostra_group"]
+    return frame
+
+
+def model_frame(municipalities: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
+    """Variables of the published models, one row per municipality (index: number).
+
+    - retention: refugees living in their first settlement municipality with 0–4 years in Norway on
+      1 Jan 2022, per 100 refugees the municipality settled 2017–2021 (retention_n = those settled);
+    - moved_in_share: refugees who moved here, % of refugees living here, 1 Jan 2022 (n = refugees_living);
+    - net_migration_rate: net migration 2024–2025 per 100 inhabitants on 1 Jan 2024;
+    - jobs_per_inhabitant: jobs by place of work Q4 2017 per inhabitant on 1 Jan 2018.
+    """
+    m = municipalities.set_index("number").sort_index()
+    frame = pd.DataFrame(index=m.index)
+    settled = total(stats, "refugees_settled", RETENTION_SETTLED)
+    frame["retention"] = _ratio(series(stats, "refugees_first_settlement_0_4y", RETENTION_YEAR), settled, 100)
+    frame["retention_n"] = settled
+    frame["moved_in_share"] = series(stats, "refugees_moved_in_share", RETENTION_YEAR)
+    frame["refugees_living"] = series(stats, "refugees_living", RETENTION_YEAR)
+    pop24 = series(stats, "population_06913", NET_MIGRATION_YEARS[0])
+    frame["net_migration_rate"] = _ratio(total(stats, "net_migration", NET_MIGRATION_YEARS), pop24, 100)
+    frame["jobs_per_inhabitant"] = _ratio(series(stats, "jobs", JOBS_YEAR), series(stats, "population_06913",
+                                                                                 JOBS_YEAR + 1), 1)
+    frame["population"] = series(stats, "population")
+    frame["centrality_index"] = m["centrality_index"].astype(float)
+    frame["landsdel"] = m["landsdel"]
+    return frame.reindex(m.index)

@@ -1,0 +1,113 @@
+"""Regression models as tidy tables: Telemarksforsking's attractiveness method (actual − expected).
+
+Telemarksforsking's Attraktivitetsbarometer (seed 003, section 1 «Hvordan måle bostedsattraktivitet?»)
+regresses net migration on job growth; a municipality's attractiveness is the vertical distance between
+its actual value and the value the regression line predicts («avstanden mellom den faktiske og den
+forventede nettoflyttingen gitt arbeidsplassveksten»). :func:`attractiveness` applies the same idea to
+any outcome and structural predictors: OLS, then each municipality's residual with the 95 % prediction
+interval, ranked. The model specifications Bolyst publishes are in :data:`MODELS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+
+TERM_COLUMNS = ["model", "term", "coef", "se", "pval", "ci_low", "ci_high", "n_obs", "formula", "r2"]
+RESIDUAL_COLUMNS = ["model", "municipality", "actual", "predicted", "residual", "ci_low", "ci_high",
+                    "rank", "n"]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One published model: outcome ~ predictors on the municipalities with at least ``min_n`` cases."""
+
+    id: str
+    outcome: str
+    predictors: tuple[str, ...]
+    description: str
+    n_column: str | None = None  # the count the outcome is a share of (reported as n)
+    min_n: int = 0
+
+    @property
+    def formula(self) -> str:
+        return f"{self.outcome} ~ {' + '.join(self.predictors)}"
+
+
+def attractiveness(data: pd.DataFrame, spec: ModelSpec, alpha: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit ``spec`` by OLS and rank municipalities by actual − predicted.
+
+    Model: ``spec.formula`` by ordinary least squares (statsmodels), one observation per municipality
+    (``data`` indexed by 2024 municipality number). Missing values: a municipality missing the outcome,
+    any predictor, or with fewer than ``spec.min_n`` cases in ``spec.n_column`` is left out (listwise
+    deletion); ``n_obs`` says how many remain. Returns ``(terms, residuals)``:
+
+    - terms: one row per coefficient — coef, standard error, p-value, ``1 − alpha`` confidence interval,
+      n_obs, formula and R²;
+    - residuals: one row per municipality — actual, predicted, residual = actual − predicted, and the
+      residual's ``1 − alpha`` prediction interval (actual minus the prediction interval of a new
+      observation with the municipality's predictors: it excludes 0 when the municipality lies outside
+      what its profile predicts), rank (1 = largest positive residual) and n (the count behind the share).
+    """
+    columns = [spec.outcome, *_variables(spec.predictors)] + ([spec.n_column] if spec.n_column else [])
+    frame = data[list(dict.fromkeys(columns))].dropna()
+    if spec.n_column:
+        frame = frame[frame[spec.n_column] >= spec.min_n]
+    frame = frame.sort_index()
+    fit = smf.ols(spec.formula, frame).fit()
+    conf = fit.conf_int(alpha=alpha)
+    terms = pd.DataFrame({
+        "model": spec.id, "term": fit.params.index, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
+        "pval": fit.pvalues.to_numpy(), "ci_low": conf[0].to_numpy(), "ci_high": conf[1].to_numpy(),
+        "n_obs": int(fit.nobs), "formula": spec.formula, "r2": fit.rsquared})
+    pred = fit.get_prediction(frame).summary_frame(alpha=alpha)
+    actual = frame[spec.outcome].to_numpy()
+    residuals = pd.DataFrame({
+        "model": spec.id, "municipality": frame.index.to_numpy(), "actual": actual,
+        "predicted": pred["mean"].to_numpy(), "residual": actual - pred["mean"].to_numpy(),
+        "ci_low": actual - pred["obs_ci_upper"].to_numpy(), "ci_high": actual - pred["obs_ci_lower"].to_numpy(),
+        "n": frame[spec.n_column].to_numpy() if spec.n_column else np.nan})
+    order = residuals.sort_values(["residual", "municipality"], ascending=[False, True]).index
+    residuals.loc[order, "rank"] = np.arange(1, len(order) + 1)
+    residuals["rank"] = residuals["rank"].astype(int)
+    return terms[TERM_COLUMNS], residuals[RESIDUAL_COLUMNS]
+
+
+def _variables(predictors: tuple[str, ...]) -> list[str]:
+    """Column names inside formula terms: 'np.log(population)' → 'population', 'C(landsdel)' → 'landsdel'."""
+    out = []
+    for term in predictors:
+        inner = term.split("(")[-1].rstrip(")") if "(" in term else term
+        out.append(inner.split(",")[0].strip())
+    return out
+
+
+#: The models Bolyst publishes (variables from :func:`bolyst.stats.features.model_frame`).
+MODELS: tuple[ModelSpec, ...] = (
+    ModelSpec(
+        "refugee_retention", "retention", ("centrality_index", "np.log(population)"),
+        "Which municipalities hold refugees better than their centrality and size predict. Outcome: refugees "
+        "living in their first settlement municipality with 0–4 years in Norway on 1 Jan 2022 (IMDi), per 100 "
+        "refugees the municipality settled 2017–2021 (IMDi). An index, not a cohort share: the stock also "
+        "counts family members reunified with refugees, so it can exceed 100. Municipalities that settled "
+        "fewer than 20 refugees 2017–2021 are left out.",
+        n_column="retention_n", min_n=20),
+    ModelSpec(
+        "refugee_secondary_in", "moved_in_share", ("centrality_index", "np.log(population)"),
+        "Which municipalities attract refugees settled elsewhere more than their centrality and size predict. "
+        "Outcome: refugees who moved here as % of refugees living here, 1 Jan 2022 (IMDi). Municipalities "
+        "with fewer than 20 refugees living there are left out.",
+        n_column="refugees_living", min_n=20),
+    ModelSpec(
+        "net_migration_structure", "net_migration_rate",
+        ("jobs_per_inhabitant", "centrality_index", "np.log(population)"),
+        "Telemarksforsking's attractiveness idea for the whole population: net migration 2024–2025 (SSB 06913, "
+        "incl. immigration) per 100 inhabitants against labour market and structure. Job growth, the "
+        "barometer's predictor, cannot be computed from the shipped data (jobs by place of work exist for "
+        "2017 only), so jobs per inhabitant in 2017 (SSB 13470) stands in for the labour market. n is the "
+        "population on 1 January (latest year).",
+        n_column="population"),
+)
