@@ -47,7 +47,15 @@ class CodingDecisionError(BolystError):
 
 
 class UnknownMunicipality(BolystError):
-    """A municipality number or name that Bolyst does not know."""
+    """A municipality number or name that Bolyst does not know; ``suggestions`` holds the closest names."""
+
+    def __init__(self, message: str, *, suggestions: list[str] | tuple[str, ...] = (), **kwargs) -> None:
+        self.suggestions = list(suggestions)
+        super().__init__(message, **kwargs)
+
+
+class AmbiguousMunicipality(UnknownMunicipality):
+    """A name or old number that leads to several 2024 municipalities (``suggestions`` lists them)."""
 
 
 class StatsDataError(BolystError):

@@ -92,7 +92,8 @@ MUNICIPALITY_STATS = Table(
                        "municipality that was split), split_unallocated (includes area now in another "
                        "municipality), no_series (the source has no comparable number), suppressed (hidden by "
                        "the publisher for small numbers), incomplete (some parts suppressed or missing: a "
-                       "lower bound), partial_year."),
+                       "lower bound), partial_year, possible_duplicate (the source lists a municipality under its "
+                       "old and new number in the same year with the same value; the sum may count it twice)."),
         C("note", str, "Explanation of the flag, naming the municipalities involved."),
     ),
     pk=("municipality", "indicator", "year"), facets=("indicator", "flag", "method"),
@@ -171,16 +172,20 @@ MUNICIPALITY_WIDE = View(
 VIEWS: tuple[View, ...] = (MUNICIPALITY_WIDE,)
 
 PROFILE_SQL = """\
-with target as (
-  select number from municipalities where number = :municipality or lower(name) = lower(:municipality)
-  union all
-  select municipality from municipality_names where lower(name) = lower(:municipality)
-  limit 1
-)
-select i.label_en as indicator, i.label_nb as indikator, s.value, s.unit, s.year,
-  s.source, s.table_id, s.flag, s.note, s.indicator as indicator_id
-from municipality_stats s join indicators i on i.id = s.indicator
-where s.municipality = (select number from target)
+with matches as (
+  select number as municipality, 0 as rank from municipalities where number = :municipality
+  union
+  select municipality, case kind when 'historical' then 2 else 1 end from municipality_names
+  where lower(name) = lower(:municipality)
+),
+best as (select distinct municipality from matches where rank = (select min(rank) from matches)),
+target as (select municipality from best where (select count(*) from best) = 1)
+select m.number as municipality, m.name, i.label_en as indicator, i.label_nb as indikator, s.value, s.unit,
+  s.year, s.source, s.table_id, s.flag, s.note, s.indicator as indicator_id
+from municipality_stats s
+join indicators i on i.id = s.indicator
+join municipalities m on m.number = s.municipality
+where s.municipality = (select municipality from target)
   and s.value is not null
   and s.year = (select max(s2.year) from municipality_stats s2 where s2.municipality = s.municipality
                 and s2.indicator = s.indicator and s2.value is not null)
@@ -191,8 +196,18 @@ QUERIES: dict[str, dict] = {
     "municipality_profile": {
         "title": "Municipality profile / Kommuneprofil",
         "description": "Key numbers for one municipality (number such as 0301, or any current, Sámi, Kven or "
-                       "historical name): the latest year of every indicator, with its source, table and flag.",
+                       "historical name; current names win over historical ones): the latest year of every "
+                       "indicator, with its source, table and flag. A name shared by several municipalities "
+                       "(Herøy, or split Snillfjord) gives no rows: use the number.",
         "sql": PROFILE_SQL,
         "params": ["municipality"],
     },
 }
+
+# Analyses of the stats stage (place links, profiles, comparables, models, matrix coding, reproductions):
+# declared in schema_analysis.py and queries_analysis.py, written by analysis.py.
+from .queries_analysis import QUERIES as _ANALYSIS_QUERIES  # noqa: E402
+from .schema_analysis import TABLES as _ANALYSIS_TABLES  # noqa: E402
+
+TABLES = TABLES + _ANALYSIS_TABLES
+QUERIES.update(_ANALYSIS_QUERIES)

@@ -1,0 +1,156 @@
+"""The analyses of the stats stage, run after the statistics tables are written: read the database with
+pandas, call the pure functions (links, compare, models, matrix, tabell1), write tidy tables back."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import sqlite_utils
+
+from . import compare, features, links, matrix, models, tabell1
+from .gazetteer import build_gazetteer
+from .regions import population_band
+from .schema_analysis import TABLES
+
+_PK = {t.name: t.pk for t in TABLES}
+
+
+def read(db: sqlite_utils.Database, sql: str) -> pd.DataFrame:
+    return pd.read_sql_query(sql, db.conn)
+
+
+def _clean(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return _clean(value.item())
+    return value
+
+
+def write(db: sqlite_utils.Database, table: str, frame: pd.DataFrame) -> int:
+    """Replace ``table``'s rows with ``frame`` (declared columns only, NaN → NULL), sorted by primary key."""
+    columns = [c.name for t in TABLES if t.name == table for c in t.columns]
+    frame = frame[columns].sort_values(list(_PK[table]))
+    db[table].delete_where()
+    db[table].insert_all({k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records"))
+    return len(frame)
+
+
+def inputs(db: sqlite_utils.Database) -> dict[str, pd.DataFrame]:
+    """Everything the analyses read, as DataFrames."""
+    return {
+        "municipalities": read(db, "select * from municipalities order by number"),
+        "stats": read(db, "select municipality, indicator, year, value from municipality_stats"),
+        "indicators": read(db, "select id, aggregation from indicators"),
+        "names": read(db, "select municipality, name from municipality_names order by name, municipality"),
+        "excerpts": read(db, "select e.id, e.text, e.place, e.place_description, e.interview_period, e.file, "
+                             "e.speaker_role, e.source, s.year as source_year from excerpts e "
+                             "join sources s on s.id = e.source order by e.id"),
+        "places": read(db, "select * from places order by id"),
+        "codings": read(db, "select excerpt, code, theme, origin, status from codings order by id")
+        if db["codings"].exists() else pd.DataFrame(columns=["excerpt", "code", "theme", "origin", "status"]),
+        "finding_values": read(db, "select v.finding, v.label, v.value, v.unit, f.source, f.table_ref "
+                                   "from finding_values v join findings f on f.id = v.finding "
+                                   "order by v.finding, v.position"),
+    }
+
+
+def run_links(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> tuple[dict[str, int], pd.DataFrame]:
+    population = data["stats"][data["stats"]["indicator"] == "population"].dropna(subset=["value"])
+    found, members = links.link_excerpts(data["excerpts"], data["places"], data["municipalities"], population,
+                                         build_gazetteer(data["names"]))
+    profiles = members.groupby(["profile", "place", "year"], as_index=False).agg(
+        n_municipalities=("municipality", "size"), population=("population", "sum")).rename(columns={"profile": "id"})
+    counts = {"excerpt_places": write(db, "excerpt_places", found),
+              "profiles": write(db, "profiles", profiles),
+              "profile_municipalities": write(db, "profile_municipalities", members),
+              "profile_stats": write(db, "profile_stats", profile_stats(members, data["stats"], data["indicators"]))}
+    return counts, found
+
+
+def profile_stats(members: pd.DataFrame, stats: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Aggregates per profile and indicator, in the latest year where some member has a value."""
+    sums = set(indicators.loc[indicators["aggregation"] == "sum", "id"])
+    values = stats.dropna(subset=["value"]).merge(members[["profile", "municipality"]], on="municipality")
+    latest = values.groupby(["profile", "indicator"])["year"].transform("max")
+    values = values[values["year"] == latest]
+    out = values.groupby(["profile", "indicator", "year"])["value"].agg(
+        n="size", total="sum", mean="mean", median="median", min="min", max="max").reset_index()
+    out.loc[~out["indicator"].isin(sums), "total"] = np.nan
+    return out
+
+
+def run_comparables(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict[str, int]:
+    feats = features.comparable_features(data["municipalities"], data["stats"])
+    pairs, parts = compare.comparables(feats, features.NUMERIC, features.CATEGORICAL, k=10)
+    land = feats["landsdel"]
+    pairs["same_landsdel"] = [int(land[a] == land[b]) for a, b in zip(pairs["municipality"], pairs["comparable"])]
+    z = compare.standardise(feats, features.NUMERIC)
+    described = pd.DataFrame([{"id": f.id, "label": f.label, "definition": f.definition,
+                               "n": int(feats[f.id].notna().sum()),
+                               "mean": feats[f.id].mean() if f.id in features.NUMERIC else None,
+                               "sd": feats[f.id].std(ddof=0) if f.id in features.NUMERIC else None}
+                              for f in features.FEATURES])
+    long = feats[features.NUMERIC + features.CATEGORICAL].reset_index(names="municipality").melt(
+        id_vars="municipality", var_name="indicator", value_name="value")
+    zl = z.reset_index(names="municipality").melt(id_vars="municipality", var_name="indicator", value_name="z")
+    long = long.merge(zl, on=["municipality", "indicator"], how="left").dropna(subset=["value"])
+    return {"comparison_indicators": write(db, "comparison_indicators", described),
+            "comparison_values": write(db, "comparison_values", long),
+            "comparables": write(db, "comparables", pairs),
+            "comparable_contributions": write(db, "comparable_contributions", parts)}
+
+
+def run_models(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict[str, int]:
+    frame = features.model_frame(data["municipalities"], data["stats"])
+    terms, residuals, described = [], [], []
+    for spec in models.MODELS:
+        t, r = models.attractiveness(frame, spec)
+        terms.append(t)
+        residuals.append(r)
+        described.append({"id": spec.id, "outcome": spec.outcome, "formula": spec.formula,
+                          "description": spec.description, "n_obs": int(t["n_obs"].iloc[0]), "r2": t["r2"].iloc[0]})
+    return {"models": write(db, "models", pd.DataFrame(described)),
+            "model_terms": write(db, "model_terms", pd.concat(terms)),
+            "model_residuals": write(db, "model_residuals", pd.concat(residuals))}
+
+
+def placed_attributes(found: pd.DataFrame, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Attributes at the interview date of the municipalities each excerpt is placed in (exact, profile)."""
+    placed = found[found["link_type"].isin(["exact", "profile"])].merge(
+        data["excerpts"][["id", "interview_period", "source_year"]], left_on="excerpt", right_on="id")
+    population = data["stats"][data["stats"]["indicator"] == "population"].dropna(subset=["value"])
+    years = [links.reference_year(p, y) or 2024 for p, y in zip(placed["interview_period"], placed["source_year"])]
+    by_year = {y: links.population_at(population, y) for y in sorted(set(years))}
+    placed["population"] = [by_year[y].get(m) for y, m in zip(years, placed["municipality"])]
+    placed["population_band"] = [population_band(p) if p is not None and not pd.isna(p) else "unknown"
+                                 for p in placed["population"]]
+    attrs = data["municipalities"].set_index("number")[["centrality_class", "landsdel"]]
+    return placed.join(attrs, on="municipality")[["excerpt", "centrality_class", "landsdel", "population_band"]]
+
+
+def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: pd.DataFrame) -> dict[str, int]:
+    chars = matrix.characteristics(data["excerpts"], placed_attributes(found, data))
+    members = matrix.cell_members(matrix.codings_in_force(data["codings"]))
+    return {"excerpt_characteristics": write(db, "excerpt_characteristics", chars),
+            "matrix_codings": write(db, "matrix_codings", members),
+            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(members, chars))}
+
+
+def run_reproductions(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict[str, int]:
+    population = features.series(data["stats"], "population", tabell1.YEAR)
+    rows = tabell1.compare(data["municipalities"], population, data["finding_values"])
+    return {"reproductions": write(db, "reproductions", rows.rename(columns={"table": "table_ref"}))}
+
+
+def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Write every analysis table; returns row counts per table."""
+    data = inputs(db)
+    counts, found = run_links(db, data)
+    for step in (run_comparables, run_models, run_reproductions):
+        counts.update(step(db, data))
+    counts.update(run_matrix(db, data, found))
+    return counts
