@@ -86,6 +86,7 @@ def build(db_path: Path, paths: Paths | None = None,
     paths = paths or Paths()
     db_path = Path(db_path)
     tmp = db_path.with_name(db_path.name + ".building")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
         leftover.unlink(missing_ok=True)
     reports: list[StageReport] = []
