@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= bolyst.db
 
-.PHONY: serve build test bench site clean help
+.PHONY: serve build test bench site clean help browser
 
 help:
 	@echo "make serve   build the knowledge base and serve it on http://127.0.0.1:8001"
@@ -30,8 +30,14 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/bolyst serve --db $(DB)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Headless Chromium for the browser tests (pytest -m browser), from Debian's packages; needs root.
+browser:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } || \
+	  echo "make: Debian's chromium is not installed and could not be (needs root): browser tests will be skipped"
 
 site: $(STAMP)
 	$(BIN)/bolyst site build _site --db $(DB)
