@@ -6,14 +6,12 @@ which ``templates/_chart.html`` renders as the fallback below the picture. Value
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
 from markupsafe import Markup
-
-_ids = itertools.count(1)
 
 #: Series styles: (css class, dash pattern). The first series is the page's subject.
 STYLES = ("subject", "median", "peer")
@@ -45,17 +43,21 @@ class Chart:
 
 
 def _fmt(value: float | None, percent: bool = False) -> str:
+    """Norwegian style, as the pages' ``num`` filter: thin-space thousands, decimal comma, minus sign."""
     if value is None:
         return "–"
     if percent:
-        return f"{value * 100:.0f} %"
-    if abs(value) >= 1000 or float(value).is_integer():
-        return f"{value:,.0f}".replace(",", "\u202f")
-    return f"{value:.{1 if abs(value) >= 10 else 2}f}".replace(".", ",")
+        text = f"{value * 100:.0f} %"
+    elif abs(value) >= 1000 or float(value).is_integer():
+        text = f"{value:,.0f}".replace(",", "\u202f")
+    else:
+        text = f"{value:.{1 if abs(value) >= 10 else 2}f}".replace(".", ",")
+    return text.replace("-", "\u2212")
 
 
 def _open(width: int, height: int, title: str, desc: str) -> tuple[str, str]:
-    uid = f"c{next(_ids)}"
+    # ids from the content, so a page renders the same bytes every time (no counters)
+    uid = "c" + hashlib.sha1(f"{title}\n{desc}".encode()).hexdigest()[:10]
     head = (f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
             f'aria-labelledby="{uid}t {uid}d" xmlns="http://www.w3.org/2000/svg">'
             f'<title id="{uid}t">{escape(title)}</title><desc id="{uid}d">{escape(desc)}</desc>')
@@ -65,20 +67,27 @@ def _open(width: int, height: int, title: str, desc: str) -> tuple[str, str]:
 def bar_chart(title: str, desc: str, bars: Sequence[Bar], *, percent: bool = True,
               source: str = "", links: tuple[tuple[str, str], ...] = ()) -> Chart:
     """Horizontal bars, one per category; ``percent`` draws values as shares of 0–1."""
-    row_h, label_w, width = 26, 210, 640
+    row_h, label_w, width = 26, 210, 520
     height = row_h * max(len(bars), 1) + 12
-    top = max([b.value or 0 for b in bars] + [1 if percent else 0]) or 1
+    values = [b.value for b in bars if b.value is not None]
+    lo = min(values + [0.0])
+    hi = max(values + [1.0 if percent else 0.0]) or 1.0
     _, svg = _open(width, height, title, desc)
     parts = [svg]
     bar_w = width - label_w - 90
+    x = _scale(lo, hi, label_w, label_w + bar_w)
     for i, bar in enumerate(bars):
         y = 6 + i * row_h
-        length = 0 if bar.value is None else max(bar.value / top * bar_w, 1)
         parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" class="lbl">'
-                     f'{escape(_short(bar.label, 30))}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 8}" class="bar"/>')
-        parts.append(f'<text x="{label_w + length + 6:.1f}" y="{y + 16}" class="val">'
-                     f'{escape(_fmt(bar.value, percent))}</text>')
+                     f'{escape(_short(bar.label, 27))}</text>')
+        if bar.value is not None:
+            start, end = sorted((x(0.0), x(bar.value)))
+            parts.append(f'<rect x="{start:.1f}" y="{y + 3}" width="{max(end - start, 1):.1f}" '
+                         f'height="{row_h - 8}" class="bar"/>')
+        right = x(max(bar.value or 0.0, 0.0))
+        parts.append(f'<text x="{right + 6:.1f}" y="{y + 16}" class="val">{escape(_fmt(bar.value, percent))}</text>')
+    if lo < 0:
+        parts.append(f'<line x1="{x(0.0):.1f}" y1="2" x2="{x(0.0):.1f}" y2="{height - 4}" class="axis"/>')
     parts.append("</svg>")
     rows = tuple((b.label, _fmt(b.value, percent), b.note) for b in bars)
     return Chart(title, desc, Markup("".join(parts)), ("Gruppe / group", "Verdi / value", "Grunnlag / basis"),
@@ -130,7 +139,11 @@ def _axes(x, y, years, lo, hi, x_end, y_end, left, unit) -> list[str]:
         parts.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">'
                      f'{escape(_fmt(value))}</text>')
     step = max(1, len(years) // 6)
-    shown = years[::step] + ([years[-1]] if years[-1] not in years[::step] else [])
+    shown = years[::step]
+    if shown[-1] != years[-1]:  # always label the last year; drop a label that would collide with it
+        if len(years) - 1 - years.index(shown[-1]) < max(step / 2, 1.5):
+            shown = shown[:-1]
+        shown.append(years[-1])
     for year in shown:
         parts.append(f'<text x="{x(year):.1f}" y="{y_end + 18}" text-anchor="middle" class="tick">{year}</text>')
     if unit:

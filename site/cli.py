@@ -94,24 +94,33 @@ def serve(db_path: Path, host: str, port: int, rebuild: bool | None) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Corpus folder to write into (default: the package's corpus/).")
-def import_(files: tuple[Path, ...], corpus_dir: Path | None) -> None:
-    """Import interview transcripts (.txt/.md) or excerpt tables (.csv) into the corpus.
+@click.option("--coding", "coding_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Coding folder for a .qdpx's codings (default: the package's coding/).")
+@click.option("--coder", default=None, help="Coder for .qdpx codings that name no user.")
+def import_(files: tuple[Path, ...], corpus_dir: Path | None, coding_dir: Path | None, coder: str | None) -> None:
+    """Import interview transcripts (.txt/.md), excerpt tables (.csv) or QDA projects (.qdpx).
 
     A transcript has YAML front matter with the interview's metadata, then speaker turns
     ('I:' / 'R:' or 'Name:' at the start of a line). A CSV has one excerpt per row with the columns of
-    corpus/FORMAT.md. Each file is validated on its own: a bad file is reported with its line and the
+    corpus/FORMAT.md. A REFI-QDA project (.qdpx, from NVivo, ATLAS.ti, MAXQDA, QualCoder) adds its new
+    documents and selections to the corpus and its codings as decisions of their coders to
+    coding/decisions/<coder>.yaml. Each file is validated on its own: a bad file is reported with its line and the
     fix, the good files of the same call are still imported. Importing the same file twice changes
     nothing.
 
     \b
     Example:
       bolyst import interviews/tynset-03.md excerpts.csv
+      bolyst import coded-in-nvivo.qdpx --coder anna
       bolyst build
     """
     from bolyst.corpus.importer import import_files
 
-    results = import_files(list(files), corpus_dir)
-    failed = 0
+    from .cli_export import echo_qdpx_imports
+
+    qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
+    results = import_files([f for f in files if f not in qdpx], corpus_dir) if len(qdpx) < len(files) else []
+    failed = echo_qdpx_imports(qdpx, corpus_dir, coding_dir, coder)
     for result in results:
         if result.error:
             failed += 1
@@ -122,7 +131,7 @@ def import_(files: tuple[Path, ...], corpus_dir: Path | None) -> None:
         else:
             click.secho(f"✓ {result.path}: {result.excerpts} excerpts → {result.target}", fg="green")
     if failed:
-        click.echo(f"{failed} of {len(results)} file(s) had errors; the others were imported.", err=True)
+        click.echo(f"{failed} of {len(results) + len(qdpx)} file(s) had errors; the others were imported.", err=True)
         sys.exit(1)
 
 
@@ -143,9 +152,9 @@ def metadata(db_name: str) -> None:
 
 
 def _register_areas() -> None:
-    from . import cli_coding, cli_pages, cli_qda, cli_stats
+    from . import cli_coding, cli_export, cli_pages, cli_qda, cli_stats
 
-    for area in (cli_coding, cli_stats, cli_pages, cli_qda):
+    for area in (cli_coding, cli_stats, cli_pages, cli_qda, cli_export):
         area.register(cli)
 
 

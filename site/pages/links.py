@@ -57,15 +57,21 @@ class Links:
         query = urlencode({k: v for k, v in filters.items() if v is not None})
         return f"{self.datasette}/{quote(self.db)}/{quote(table)}" + (f"?{query}" if query else "")
 
-    def row(self, table: str, pk: Any) -> str:
-        # Datasette escapes '/' and other specials in a primary key as ~XX (tilde encoding).
-        return f"{self.datasette}/{quote(self.db)}/{quote(table)}/{tilde_encode(str(pk))}"
+    def row(self, table: str, *pk: Any) -> str:
+        """A row page; a compound primary key is given as several values, in the table's pk order."""
+        # Datasette escapes '/' and other specials in each key as ~XX (tilde encoding), joined by ','.
+        return f"{self.datasette}/{quote(self.db)}/{quote(table)}/" + ",".join(tilde_encode(str(p)) for p in pk)
 
     def query(self, name: str, **params: Any) -> str:
         """The SQL of a named page query, run in Datasette with the same parameters."""
         args = {"sql": " ".join(QUERIES[name].sql.split())}
         args.update({k: v for k, v in params.items() if v is not None})
         return f"{self.datasette}/{quote(self.db)}?{urlencode(args)}"
+
+    def export(self, fmt: str, **filters: Any) -> str:
+        """A download from Datasette's export route (site/export_route.py): md, docx, csv or json."""
+        query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
+        return f"{self.datasette}{MOUNT}export.{fmt}" + (f"?{query}" if query else "")
 
     def canned(self, name: str, **params: Any) -> str:
         query = urlencode({k: v for k, v in params.items() if v is not None})

@@ -17,36 +17,20 @@ class Query:
     title: str = ""
 
 
-#: Effective codings, one row per (excerpt, code): a human decision wins over automation and a human
-#: "reject" removes the code (see coding/FORMAT.md).
+#: Codings in force, one row per (excerpt, code): every coding not rejected by a human (codings.status,
+#: see coding/schema.py); ``human`` = a human applied or confirmed it.
 CODED = """
-  select excerpt, code, max(human) as human, max(score) as score from (
-    select excerpt, code, (origin = 'human') as human, score from codings where status != 'rejected'
-  ) group by excerpt, code
+  select excerpt, code, max(origin = 'human' or status in ('accepted', 'human')) as human, max(score) as score
+  from codings where status != 'rejected' group by excerpt, code
 """
 CODED_NEEDS = ("codings.excerpt", "codings.code", "codings.origin", "codings.score", "codings.status")
 
 #: A code and its sub-codes: ids are dotted ("push.loneliness" is under "push").
 UNDER = "(c.code = :code or c.code like :code || '.%')"
 
-#: Per excerpt, the groups a prevalence chart splits by (from its place profile or named municipality).
-EXCERPT_GROUPS = """
-  select e.id as excerpt, e.speaker_role as role,
-         coalesce(e.landsdel, m.landsdel) as landsdel,
-         coalesce(p.centrality, m.centrality) as centrality,
-         case when coalesce(p.population_max, m.population) is null then null
-              when coalesce(p.population_max, m.population) <= 5000 then 'under 5 000'
-              when coalesce(p.population_max, m.population) <= 20000 then '5 000–20 000'
-              when coalesce(p.population_max, m.population) <= 50000 then '20 000–50 000'
-              else 'over 50 000' end as population_band
-  from excerpts e
-  left join places p on p.id = e.place
-  left join (select excerpt, min(municipality) as municipality from excerpt_places
-             where match = 'named' group by excerpt) n on n.excerpt = e.id
-  left join municipalities m on m.id = n.municipality
-"""
-GROUP_NEEDS = ("excerpt_places.match", "municipalities.landsdel", "municipalities.centrality",
-               "municipalities.population")
+#: What every quote on a page shows (templates/_macros.html ``quote``); joins excerpts e, speakers sp, places pl.
+QUOTE_COLUMNS = """e.id, e.text, e.kind, e.lang, e.citation, e.speaker_role, sp.label as speaker,
+               coalesce(pl.label, e.place_description) as place"""
 
 CORPUS = {
     "corpus_counts": Query("""
@@ -63,22 +47,157 @@ CORPUS = {
                (select count(*) from speakers p where p.source = s.id) as speakers
         from sources s order by s.year desc, s.id""", ("sources",)),
     "source": Query("select * from sources where id = :source", ("sources",)),
-    "source_excerpts": Query("""
-        select e.id, e.text, e.kind, e.section, e.page, e.line_start, e.line_end, e.citation,
-               e.speaker_role, sp.label as speaker, coalesce(pl.label, e.place_description) as place
+    "source_excerpts": Query(f"""
+        select {QUOTE_COLUMNS}, e.section, e.page, e.line_start, e.line_end
         from excerpts e left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
         where e.source = :source order by e.line_start, e.id""", ("excerpts",)),
     "source_findings": Query("""
         select f.id, f.statement, f.section, f.table_ref, f.population, f.period, f.citation,
-               f.line_start, f.line_end,
-               (select group_concat(v.label || ': ' || v.value || ' ' || v.unit, '; ')
-                  from (select * from finding_values where finding = f.id order by position) v) as vals
-        from findings f where f.source = :source order by f.line_start, f.id""", ("findings", "finding_values")),
+               f.line_start, f.line_end
+        from findings f where f.source = :source order by f.line_start, f.id""", ("findings",)),
+    "source_finding_values": Query("""
+        select v.finding, v.value, v.unit, v.label from finding_values v join findings f on f.id = v.finding
+        where f.source = :source order by v.finding, v.position""", ("findings", "finding_values")),
+    "example_quote": Query(f"""
+        select {QUOTE_COLUMNS}
+        from excerpts e left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
+        where e.kind = 'quote' order by length(e.text) > 60 desc, length(e.text), e.id limit 1""",
+                           ("excerpts",)),
     "excerpts_by_role": Query("""
-        select coalesce(speaker_role, 'ukjent') as label, count(*) as n from excerpts
+        select speaker_role as label, count(*) as n from excerpts
         group by 1 order by n desc, label""", ("excerpts",)),
     "excerpts_by_place": Query("""
         select coalesce(p.label, 'ikke oppgitt / not stated') as label, p.id as place, count(*) as n
         from excerpts e left join places p on p.id = e.place group by 1, 2 order by n desc, label""",
                                ("excerpts", "places")),
 }
+
+#: The key numbers of a municipality page, in this order (ids of the stats stage's ``indicators``); their
+#: time series are charted against comparables and the national median. Other indicators are listed below.
+KEY_INDICATORS = (
+    "population", "net_migration", "immigrants_share", "refugee_reason_share", "refugees_settled",
+    "refugees_living", "refugees_moved_in_share", "median_household_income",
+)
+_KEYS = ", ".join(f"'{k}'" for k in KEY_INDICATORS)
+
+#: National median per indicator and year over the municipalities with a value (n of them).
+MEDIANS_SQL = """
+  with ranked as (
+    select indicator, year, value,
+           row_number() over (partition by indicator, year order by value) as r,
+           count(*) over (partition by indicator, year) as n
+    from municipality_stats where value is not null
+  )
+  select indicator, year, avg(value) as median, max(n) as n from ranked
+  where r in ((n + 1) / 2, (n + 2) / 2) group by indicator, year order by indicator, year
+"""
+
+STATS = {
+    "municipalities": Query("""
+        select number, name, county_name, landsdel, centrality_class, population, population_year
+        from municipalities order by number""", ("municipalities",)),
+    "municipality": Query("""
+        select m.*, k.label as kostra_label from municipalities m
+        left join kostra_groups k on k.id = m.kostra_group where m.number = :municipality""",
+                          ("municipalities", "kostra_groups")),
+    "indicators": Query("select * from indicators order by sort_order, id", ("indicators",)),
+    "national_medians": Query(MEDIANS_SQL, ("municipality_stats",)),
+    "municipality_latest": Query("""
+        select s.indicator, s.value, s.unit, s.year, s.source, s.table_id, s.method, s.flag, s.note
+        from municipality_stats s
+        where s.municipality = :municipality and s.value is not null
+          and s.year = (select max(s2.year) from municipality_stats s2 where s2.municipality = s.municipality
+                        and s2.indicator = s.indicator and s2.value is not null)""", ("municipality_stats",)),
+    "comparables": Query("""
+        select c.comparable as number, m.name, c.rank, c.distance, c.same_kostra_group, c.same_landsdel,
+               m.landsdel, m.centrality_class, m.population
+        from comparables c join municipalities m on m.number = c.comparable
+        where c.municipality = :municipality order by c.rank""",
+                         ("comparables.rank", "comparables.distance", "comparables.same_kostra_group",
+                          "municipalities.number")),
+    "peer_series": Query(f"""
+        with peers(number) as (
+          select :municipality union select comparable from comparables where municipality = :municipality)
+        select s.municipality, s.indicator, s.year, s.value
+        from peers p cross join municipality_stats s on s.municipality = p.number
+        where s.value is not null and s.indicator in ({_KEYS})
+        order by s.indicator, s.municipality, s.year""", ("municipality_stats", "comparables.comparable")),
+    "own_series": Query(f"""
+        select municipality, indicator, year, value from municipality_stats
+        where value is not null and municipality = :municipality and indicator in ({_KEYS})
+        order by indicator, year""",
+                        ("municipality_stats",)),
+    "places_linked": Query("""
+        select x.municipality as number, m.name, count(distinct x.excerpt) as n,
+               count(distinct case when x.link_type = 'exact' then x.excerpt end) as n_exact
+        from excerpt_places x join municipalities m on m.number = x.municipality
+        where x.link_type in ('exact', 'mention') group by 1 order by n desc, m.name limit 20""",
+                           ("excerpt_places.link_type", "municipalities.number")),
+    "comparable_contributions": Query("""
+        select cc.comparable, cc.indicator, coalesce(ci.label, cc.indicator) as label, cc.value,
+               cc.comparable_value, cc.contribution, cc.share
+        from comparable_contributions cc left join comparison_indicators ci on ci.id = cc.indicator
+        where cc.municipality = :municipality order by cc.comparable, cc.share desc, cc.indicator""",
+                                      ("comparable_contributions.share", "comparison_indicators.label")),
+    "residuals": Query("""
+        select r.model, o.outcome, o.description, o.r2, o.n_obs, r.actual, r.predicted, r.residual,
+               r.ci_low, r.ci_high, r.rank, r.n,
+               (select count(*) from model_residuals r2 where r2.model = r.model) as ranked
+        from model_residuals r join models o on o.id = r.model
+        where r.municipality = :municipality order by r.model""",
+                       ("model_residuals.residual", "model_residuals.ci_low", "model_residuals.rank",
+                        "models.outcome", "models.description")),
+    "municipality_excerpts": Query(f"""
+        select {QUOTE_COLUMNS}, x.link_type, x.weight, x.reason
+        from excerpt_places x join excerpts e on e.id = x.excerpt
+        left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
+        where x.municipality = :municipality
+        order by case x.link_type when 'exact' then 0 when 'mention' then 1 else 2 end,
+                 length(e.text), e.id""",
+                                    ("excerpt_places.excerpt", "excerpt_places.municipality",
+                                     "excerpt_places.link_type", "excerpt_places.weight",
+                                     "excerpt_places.reason")),
+}
+
+CODE_NEEDS = ("codes.id", "codes.parent", "codes.label_nb", "codes.label_en", "codes.definition")
+
+CODING = {
+    "codes": Query(f"""
+        with coded as ({CODED})
+        select k.id, k.parent, k.label_nb, k.label_en, k.definition,
+               (select count(distinct c.excerpt) from coded c where c.code = k.id or c.code like k.id || '.%') as n,
+               (select count(distinct c.excerpt) from coded c where (c.code = k.id or c.code like k.id || '.%')
+                  and c.human) as n_human
+        from codes k order by k.position, k.id""", CODE_NEEDS + CODED_NEEDS + ("codes.position",)),
+    "code": Query("select * from codes where id = :code", CODE_NEEDS),
+    "code_total": Query(f"""
+        with coded as ({CODED}) select count(distinct c.excerpt) as n,
+          (select count(*) from excerpts) as total from coded c where {UNDER}""", CODED_NEEDS),
+    "code_matrix": Query("""
+        select dimension, category, n_excerpts, n_coded, share, test, statistic, pval, warning
+        from theme_matrix where code = :code order by dimension, category""",
+                         ("theme_matrix.n_coded", "theme_matrix.pval", "theme_matrix.warning")),
+    "code_quotes": Query(f"""
+        select {QUOTE_COLUMNS},
+               max(c.origin = 'human' or c.status in ('accepted', 'human')) as human, max(c.score) as score,
+               json_group_array(distinct c.span_text) as evidence, json_group_array(distinct c.rule) as rules
+        from codings c join excerpts e on e.id = c.excerpt
+        left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
+        where c.status != 'rejected' and {UNDER} group by e.id
+        order by human desc, e.kind = 'quote' desc, max(c.score) desc, length(e.text), e.id
+        limit :limit""", CODED_NEEDS + ("codings.span_text", "codings.rule")),
+    "code_cooccurring": Query(f"""
+        with coded as ({CODED}), mine as (select distinct excerpt from coded c where {UNDER})
+        select k.id, k.label_nb, k.label_en, count(distinct c.excerpt) as n
+        from coded c join mine m on m.excerpt = c.excerpt join codes k on k.id = c.code
+        where not {UNDER} and not (:code like c.code || '.%')
+        group by k.id order by n desc, k.id limit 12""", CODE_NEEDS + CODED_NEEDS),
+    "code_rule_patterns": Query("select id, pattern from code_rules where code = :code order by id",
+                                ("code_rules.pattern", "code_rules.code")),
+    "code_findings": Query("""
+        select f.id, f.statement, f.section, f.table_ref, f.population, f.period, f.citation, s.short
+        from findings_fts join findings f on f.rowid = findings_fts.rowid join sources s on s.id = f.source
+        where findings_fts match :terms order by findings_fts.rank limit 12""", ("findings_fts",)),
+}
+
+QUERIES: dict[str, Query] = {**CORPUS, **CODING, **STATS}

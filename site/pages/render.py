@@ -6,7 +6,6 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
-
 from bolyst.site import TEMPLATES_DIR
 
 #: A folder of its own, so Datasette (whose template_dir is TEMPLATES_DIR) never mistakes
@@ -74,6 +73,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package; no stat() per page
     )
     env.filters.update(FILTERS)
     return env

@@ -7,10 +7,13 @@ A query whose tables or columns are not in the database yet, or that returns no 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .queries import QUERIES, Query
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,9 @@ class Result:
 class Store:
     """Named queries over one connection; the connection's own settings are left untouched."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, memo: dict | None = None) -> None:
         self.conn = conn
+        self._memo = {} if memo is None else memo  # may outlive the store (Datasette keeps one per file)
         self._columns: dict[str, set[str]] = {}
         self._cache: dict[tuple, Result] = {}
         names = conn.execute("select name from sqlite_master where type in ('table', 'view')").fetchall()
@@ -83,6 +87,12 @@ class Store:
         if cache:
             self._cache[key] = result
         return result
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per memo dict: whole-table aggregates such as national medians."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def value(self, name: str, **params: Any) -> Any:
         """The first column of the first row (``None`` when there is none)."""

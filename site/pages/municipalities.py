@@ -1,0 +1,165 @@
+"""Municipality pages: the index, one page per municipality, and its comparison with its comparables."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from bolyst.site.charts import Bar, Chart, Series, bar_chart, line_chart
+
+from .links import Links
+from .queries import KEY_INDICATORS
+from .store import Result, Store
+
+#: Headings of the stats stage's models (models.id); an unknown model shows its id.
+MODEL_LABELS = {
+    "net_migration_structure": ("Attraktivitet: nettoflytting mot strukturen", "Attractiveness: net migration"),
+    "refugee_retention": ("Evne til å beholde flyktninger", "Refugee retention"),
+    "refugee_secondary_in": ("Tiltrekker flyktninger bosatt andre steder", "Attracts refugees settled elsewhere"),
+}
+MIN_YEARS = 3  # an indicator gets a trend chart when the municipality has at least this many years
+
+
+def municipality_keys(store: Store) -> list[str]:
+    return [row["number"] for row in store.run("municipalities", cache=True)]
+
+
+def municipalities_index(store: Store, key: None, link: Links) -> dict[str, Any]:
+    return {"nav": "municipalities", "municipalities": store.run("municipalities", cache=True)}
+
+
+def indicator_map(store: Store) -> dict[str, dict]:
+    return {row["id"]: row for row in store.run("indicators", cache=True)}
+
+
+def medians(store: Store) -> dict[tuple[str, int], dict]:
+    """National median per (indicator, year), computed once per store."""
+    return store.memo("national_medians", lambda: {(r["indicator"], r["year"]): r
+                                                   for r in store.run("national_medians")})
+
+
+def series_by(rows, *keys: str) -> dict[tuple, list[tuple[int, float]]]:
+    out: dict[tuple, list[tuple[int, float]]] = defaultdict(list)
+    for row in rows:
+        out[tuple(row[k] for k in keys)].append((row["year"], row["value"]))
+    return out
+
+
+def _base(store: Store, key: str) -> dict[str, Any] | None:
+    muni = store.run("municipality", municipality=key).first
+    if muni is None:
+        return None
+    return {"nav": "municipalities", "muni": muni, "indicators": indicator_map(store),
+            "comparables": store.run("comparables", municipality=key)}
+
+
+def municipality_page(store: Store, key: str, link: Links) -> dict[str, Any] | None:
+    context = _base(store, key)
+    if context is None:
+        return None
+    latest = store.run("municipality_latest", municipality=key)
+    numbers = _key_numbers(latest, context["indicators"], medians(store))
+    context.update(
+        latest=latest, key_numbers=[r for r in numbers if r["key"]],
+        other_numbers=[r for r in numbers if not r["key"]],
+        trends=[trend_chart(spec, link, context["muni"]) for spec in _trend_specs(store, key, context)],
+        residuals=store.run("residuals", municipality=key), model_labels=MODEL_LABELS,
+        excerpts=store.run("municipality_excerpts", municipality=key),
+    )
+    return context
+
+
+def _key_numbers(latest: Result, indicators: dict, national: dict) -> list[dict]:
+    rows = []
+    for row in latest:
+        info = indicators.get(row["indicator"], {})
+        median = national.get((row["indicator"], row["year"]))
+        key = row["indicator"] in KEY_INDICATORS
+        rows.append({**row, "info": info, "median": median["median"] if median else None,
+                     "median_n": median["n"] if median else None, "key": key,
+                     "order": KEY_INDICATORS.index(row["indicator"]) if key else 100 + (info.get("sort_order") or 0)})
+    return sorted(rows, key=lambda r: (r["order"], r["indicator"]))
+
+
+def _trend_specs(store: Store, key: str, context: dict) -> list[dict]:
+    """Per indicator with enough years: series of this municipality, the national median and each peer."""
+    names = {c["number"]: c["name"] for c in context["comparables"]}
+    source = store.run("peer_series" if names else "own_series", municipality=key)
+    by = series_by(source, "indicator", "municipality")
+    national = medians(store)
+    specs = []
+    for ind_id in KEY_INDICATORS:
+        info = context["indicators"].get(ind_id)
+        own = by.get((ind_id, key), [])
+        if info is None:
+            continue
+        if len(own) < MIN_YEARS:
+            continue
+        years = [y for y, _ in own]
+        series = [Series(context["muni"]["name"], tuple(own), "subject"),
+                  Series("Landsmedian",
+                         tuple((y, national[(ind_id, y)]["median"]) for y in years if (ind_id, y) in national),
+                         "median")]
+        series += [Series(names[n], tuple(p for p in by.get((ind_id, n), []) if years[0] <= p[0] <= years[-1]),
+                          "peer") for n in names]  # in rank order
+        specs.append({"indicator": info, "series": series})
+    return specs
+
+
+def trend_chart(spec: dict, link: Links, muni: dict) -> Chart:
+    info = spec["indicator"]
+    title = f"{info['label_nb']} ({info['unit']}), {muni['name']}"
+    peers = ", ".join(s.name for s in spec["series"] if s.style == "peer")
+    desc = (f"{info['label_nb']} i {muni['name']} (blå) år for år, mot landsmedianen (stiplet)"
+            + (f" og sammenlignbare kommuner (grå: {peers})" if peers else "") + ". "
+            f"{info['label_en']} over time against the national median (dashed) and comparable municipalities.")
+    source = f"{info['source']} tabell {info['table_id']} ({info['licence']}); municipality_stats"
+    links = (("Tabellen / the table", link.table("municipality_stats", municipality=muni["number"],
+                                                 indicator=info["id"])),
+             ("Landsmedian-spørringen / median query", link.query("national_medians")))
+    return line_chart(title, desc, spec["series"], unit=info["unit"], source=source, links=links)
+
+
+def compare_page(store: Store, key: str, link: Links) -> dict[str, Any] | None:
+    context = _base(store, key)
+    if context is None:
+        return None
+    latest = _key_numbers(store.run("municipality_latest", municipality=key), context["indicators"],
+                          medians(store))
+    names = {key: context["muni"]["name"]} | {c["number"]: c["name"] for c in context["comparables"]}
+    by = series_by(store.run("peer_series", municipality=key), "indicator", "municipality") \
+        if len(names) > 1 else {}
+    columns = []
+    for row in (r for r in latest if r["key"]):
+        values = {n: dict(by.get((row["indicator"], n), [])).get(row["year"]) for n in names}
+        columns.append({**row, "values": values})
+    charts = [compare_chart(c["info"], c["year"], [(names[n], c["values"][n]) for n in names] +
+                            [("Landsmedian / national median", c["median"])], link, context["muni"])
+              for c in columns if c["info"] and len(names) > 1]
+    contributions = store.run("comparable_contributions", municipality=key)
+    context.update(columns=columns, names=names, charts=charts, contributions=contributions,
+                   why=_why_matrix(contributions, context["comparables"]))
+    return context
+
+
+def _why_matrix(contributions: Result, comparables: Result) -> dict[str, Any]:
+    """Comparables (rank order) × comparison indicators: each indicator's share of the distance²."""
+    labels: dict[str, str] = {}
+    cells: dict[str, dict[str, dict]] = defaultdict(dict)
+    own: dict[str, Any] = {}
+    for row in contributions:
+        labels.setdefault(row["indicator"], row["label"])
+        cells[row["comparable"]][row["indicator"]] = row
+        own[row["indicator"]] = row["value"]
+    indicators = sorted(labels)
+    return {"indicators": [(i, labels[i], own.get(i)) for i in indicators],
+            "rows": [{**c, "cells": cells.get(c["number"], {})} for c in comparables]}
+
+
+def compare_chart(info: dict, year: int, rows: list[tuple[str, float | None]], link: Links, muni: dict) -> Chart:
+    title = f"{info['label_nb']} {year}: {muni['name']} og sammenlignbare kommuner"
+    desc = f"Stolpediagram / bar chart: {info['label_en']} in {year} for {muni['name']} and its comparables."
+    bars = [Bar(name, value) for name, value in rows]
+    source = f"{info['source']} tabell {info['table_id']} ({info['licence']}); municipality_stats, {year}"
+    links = (("Tabellen / the table", link.table("municipality_stats", indicator=info["id"], year=year)),)
+    return bar_chart(title, desc, bars, percent=False, source=source, links=links)

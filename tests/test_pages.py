@@ -1,0 +1,174 @@
+"""The generated pages over the real, shipped knowledge base: static build and Datasette."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bolyst.site.cli import cli
+from bolyst.site.pages.static import build_site
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+# A quote the codebook's rule push.loneliness.* codes (corpus/sources/fafo-2025-14/excerpts-ch4.yaml).
+QUOTE_ID = "fafo-2025-14/syrisk-flyktning-ostfold-ensomme-i-nord"
+QUOTE_TEXT = ("De jeg kjenner som har flyttet fra Nord-Norge har gjort det fordi de var så ensomme. De har kanskje "
+              "følt utenforskapet som dobbelt ekskluderende")
+QUOTE_CITATION = ("Fafo-rapport 2025:14, 4.2 Grunner til å bli boende › Å føle seg som en del av lokalsamfunnet – "
+                  "lokal integrasjon, l. 2294–2296. en syrisk flyktning i bykommune i Østfold (refugee).")
+# SSB table 07459, population of Oslo on 1 January 2026 (stats/data snapshot).
+OSLO_POPULATION = ("728\u202f714", "2026", "SSB 07459")
+LINK = re.compile(r'(?:href|src)="([^"]*)"')
+RESOURCE = re.compile(r'<(?:script|link|img|source|iframe)\b[^>]*?(?:src|href)="([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def site(built_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    build_site(built_db_path, out)
+    return out
+
+
+def soup(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_one_page_per_theme_code_municipality_and_source(site: Path, built_db) -> None:
+    def keys(sql: str) -> list[str]:
+        return sorted(r[0] for r in built_db.execute(sql).fetchall())
+
+    def written(kind: str, sub: str = "") -> list[str]:
+        return sorted(p.parent.name if not sub else p.parent.parent.name
+                      for p in site.glob(f"{kind}/*/{sub + '/' if sub else ''}index.html"))
+
+    assert written("code") == keys("select id from codes")
+    assert written("municipality") == keys("select number from municipalities")
+    assert written("municipality", "compare") == keys("select number from municipalities")
+    assert written("source") == keys("select id from sources")
+    assert len(written("municipality")) == 357
+    for single in ("index.html", "themes/index.html", "municipalities/index.html", "sources/index.html"):
+        assert (site / single).is_file()
+
+
+def test_theme_page_has_known_quote_with_citation(site: Path) -> None:
+    page = soup(site, "code/push.loneliness/index.html")
+    assert page.h1.contents[0].strip() == "Ensomhet og manglende tilhørighet"
+    figure = page.select_one("figure#q-" + QUOTE_ID.replace("/", "-"))
+    assert figure.select_one("blockquote p").get_text() == QUOTE_TEXT
+    assert figure.select_one("cite").get_text() == QUOTE_CITATION
+    assert figure.select_one("a.rowlink")["href"] == (
+        "http://127.0.0.1:8001/bolyst/excerpts/fafo-2025-14~2Fsyrisk-flyktning-ostfold-ensomme-i-nord")
+    evidence = figure.find_next_sibling("p", class_="coded").get_text(" ", strip=True)
+    assert "«ensomme»" in evidence
+    # the theme page (push) shows the quotes of its sub-codes too
+    theme = soup(site, "code/push/index.html")
+    assert theme.select_one("figure#q-" + QUOTE_ID.replace("/", "-") + " cite").get_text() == QUOTE_CITATION
+
+
+def test_oslo_page_key_numbers_with_sources(site: Path) -> None:
+    page = soup(site, "municipality/0301/index.html")
+    assert page.h1.contents[0].strip() == "Oslo"
+    assert page.title.get_text() == "Oslo (0301) · Bolyst"
+    row = next(tr for tr in page.select("table.keys tbody tr") if tr.th.contents[0].strip() == "Folkemengde 1. januar")
+    cells = row.find_all("td")
+    assert (cells[0].a.get_text(), cells[2].get_text(), cells[3].get_text(strip=True)) == OSLO_POPULATION
+    assert cells[0].a["href"] == (
+        "http://127.0.0.1:8001/bolyst/municipality_stats?municipality=0301&indicator=population")
+    # national median: statistics.median of the 357 municipalities' 2026 populations is 5447.0
+    assert cells[1].get_text(" ", strip=True) == "5\u202f447 (n=357)"
+    chart = page.select_one("#trends ~ .charts figure.chart")
+    assert chart.svg.title.get_text() == "Folkemengde 1. januar (persons), Oslo"
+    assert chart.select_one(".prov").get_text().startswith("Kilde Source: SSB tabell 07459")
+    years = [tr.th.get_text() for tr in chart.select("details tbody tr")]
+    assert years[0] == "1986" and years[-1] == "2026"
+
+
+def test_internal_links_resolve_to_files(site: Path) -> None:
+    broken = []
+    for page in site.rglob("*.html"):
+        for href in LINK.findall(page.read_text(encoding="utf-8")):
+            url = urlsplit(href)
+            if url.scheme or href.startswith(("#", "mailto:")):
+                continue
+            target = (page.parent / unquote(url.path)).resolve()
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} → {href}")
+    assert broken == []
+
+
+def test_no_external_resources(site: Path) -> None:
+    external = []
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        external += [f"{page.relative_to(site)}: {u}" for u in RESOURCE.findall(html) if urlsplit(u).scheme]
+        assert "<script" not in html
+    assert external == []
+    absolute = {urlsplit(h).netloc for p in site.rglob("*.html") for h in LINK.findall(p.read_text(encoding="utf-8"))
+                if urlsplit(h).scheme}
+    assert absolute == {"127.0.0.1:8001"}  # only links to the Datasette behind the numbers
+
+
+def test_accessibility_landmarks(site: Path) -> None:
+    for path in ("index.html", "code/push/index.html", "municipality/0301/index.html"):
+        page = soup(site, path)
+        assert page.html["lang"] == "nb"
+        assert page.select_one('meta[name="viewport"]')["content"] == "width=device-width, initial-scale=1"
+        assert page.select_one("a.skip")["href"] == "#main" and page.select_one("main#main")
+        assert page.select_one("header nav[aria-label]")
+        for svg in page.select("svg.chart"):
+            assert svg["role"] == "img" and svg.title.get_text() and svg.desc.get_text()
+            assert svg.find_parent("figure").select_one("details table th[scope=col]")
+        for table in page.select("main table"):
+            assert table.select("th[scope]"), path
+
+
+def test_cli_site_build_with_datasette_url(built_db_path: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["site", "build", str(tmp_path / "out"), "--db", str(built_db_path),
+                                      "--datasette-url", "https://data.example.org/"])
+    assert result.exit_code == 0, result.output
+    assert "table links → https://data.example.org/" in result.output
+    assert re.search(r"^Wrote \d+ pages in [\d.]+s \(1 home, 1 themes, \d+ code, 1 municipalities, 357 "
+                     r"municipality, 357 compare, 1 sources, \d+ source\)\.$", result.output, re.MULTILINE)
+    home = soup(tmp_path / "out", "index.html")
+    assert home.select_one('a[href^="https://data.example.org/bolyst/search_quotes"]')
+
+
+def test_cli_site_build_without_database(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["site", "build", str(tmp_path / "out"), "--db", str(tmp_path / "no.db")])
+    assert result.exit_code == 1
+    assert "no.db: database not found — build it first" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+async def test_datasette_serves_municipality_and_theme_pages(datasette) -> None:
+    response = await datasette.client.get("/-/bolyst/municipality/0301/")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.text, "html.parser")
+    assert page.h1.contents[0].strip() == "Oslo"
+    assert page.select_one("table.keys tbody tr td a")["href"] == (
+        "/bolyst/municipality_stats?municipality=0301&indicator=population")
+    assert page.select_one('link[rel="stylesheet"]')["href"] == "../../static/bolyst-pages.css"
+    css = await datasette.client.get("/-/bolyst/static/bolyst-pages.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    theme = await datasette.client.get("/-/bolyst/code/push.loneliness/index.html")
+    figure = BeautifulSoup(theme.text, "html.parser").select_one("figure#q-" + QUOTE_ID.replace("/", "-"))
+    assert figure.select_one("cite").get_text() == QUOTE_CITATION
+    redirect = await datasette.client.get("/-/bolyst/code/push")
+    assert redirect.status_code == 302 and redirect.headers["location"] == "/-/bolyst/code/push/"
+    assert (await datasette.client.get("/-/bolyst/municipality/9999/")).status_code == 404
+
+
+def test_code_total_agrees_with_theme_matrix_charts(site: Path, built_db) -> None:
+    # Two independent counts: the page's total (codings not rejected) and the stats stage's theme_matrix.
+    for code in ("push", "stay.settlement_rights"):
+        page = soup(site, f"code/{code}/index.html")
+        total = int(page.select_one("#prevalence + p.big strong").get_text())
+        charts = page.select("#prevalence ~ figure.chart")
+        assert len(charts) == 4
+        for chart in charts:
+            coded = sum(int(tr.find_all("td")[1].get_text().split(" av ")[0]) for tr in chart.select("tbody tr"))
+            assert coded == total, (code, chart.svg.title.get_text())
+        expected = built_db.execute("select count(*) from matrix_codings where code = ?", [code]).fetchone()[0]
+        assert total == expected
