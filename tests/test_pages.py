@@ -172,3 +172,14 @@ def test_code_total_agrees_with_theme_matrix_charts(site: Path, built_db) -> Non
             assert coded == total, (code, chart.svg.title.get_text())
         expected = built_db.execute("select count(*) from matrix_codings where code = ?", [code]).fetchone()[0]
         assert total == expected
+
+
+def test_key_indicators_and_model_labels_name_what_the_database_has(built_db):
+    """The pages pick indicators and models by id; a renamed id must fail here, not vanish from pages."""
+    from bolyst.site.pages.municipalities import MODEL_LABELS
+    from bolyst.site.pages.queries import KEY_INDICATORS
+
+    indicators = {r[0] for r in built_db.execute("select id from indicators")}
+    models = {r[0] for r in built_db.execute("select distinct model from model_residuals")}
+    assert set(KEY_INDICATORS) <= indicators
+    assert set(MODEL_LABELS) == models
