@@ -19,7 +19,7 @@ QUOTE_TEXT = ("De jeg kjenner som har flyttet fra Nord-Norge har gjort det fordi
 QUOTE_CITATION = ("Fafo-rapport 2025:14, 4.2 Grunner til å bli boende › Å føle seg som en del av lokalsamfunnet – "
                   "lokal integrasjon, l. 2294–2296. en syrisk flyktning i bykommune i Østfold (refugee).")
 # SSB table 07459, population of Oslo on 1 January 2026 (stats/data snapshot).
-OSLO_POPULATION = ("728\u202f714", "2026", "SSB 07459")
+OSLO_POPULATION = ("728\u202f714", "2026", "SSB tabell 07459")
 LINK = re.compile(r'(?:href|src)="([^"]*)"')
 RESOURCE = re.compile(r'<(?:script|link|img|source|iframe)\b[^>]*?(?:src|href)="([^"]*)"')
 
@@ -81,6 +81,7 @@ def test_oslo_page_key_numbers_with_sources(site: Path) -> None:
     chart = page.select_one("#trends ~ .charts figure.chart")
     assert chart.svg.title.get_text() == "Folkemengde 1. januar (persons), Oslo"
     assert chart.select_one(".prov").get_text().startswith("Kilde Source: SSB tabell 07459")
+    assert "SSB SSB" not in page.get_text() and "IMDi IMDi" not in page.get_text()
     years = [tr.th.get_text() for tr in chart.select("details tbody tr")]
     assert years[0] == "1986" and years[-1] == "2026"
 

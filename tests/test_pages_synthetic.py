@@ -165,7 +165,7 @@ def test_municipality_page_numbers_link_to_their_rows(synthetic_site: Path, synt
     cell = soup.select_one("table.keys tbody tr td.n a")
     assert cell.get_text() == f"{value:,.0f}".replace(",", "\u202f")
     assert cell["href"] == "http://127.0.0.1:8001/synthetic/municipality_stats?municipality=0301&indicator=population"
-    assert soup.select_one("table.keys td.src").get_text(strip=True) == "SSB (synthetic) 07459"
+    assert soup.select_one("table.keys td.src").get_text(strip=True) == "SSB (synthetic) tabell 07459"
     peers = [a.get_text() for a in soup.select("ol.peers a")]
     assert peers == ["Bergen", "Bodø"]
     chart = soup.select_one("#trends ~ .charts figure.chart")

@@ -9,6 +9,7 @@ from bolyst.site.charts import Bar, Chart, Series, bar_chart, line_chart
 
 from .links import Links
 from .queries import KEY_INDICATORS
+from .render import table_source
 from .store import Result, Store
 
 #: Headings of the stats stage's models (models.id); an unknown model shows its id.
@@ -113,7 +114,7 @@ def trend_chart(spec: dict, link: Links, muni: dict) -> Chart:
     desc = (f"{info['label_nb']} i {muni['name']} (blå) år for år, mot landsmedianen (stiplet)"
             + (f" og sammenlignbare kommuner (grå: {peers})" if peers else "") + ". "
             f"{info['label_en']} over time against the national median (dashed) and comparable municipalities.")
-    source = f"{info['source']} tabell {info['table_id']} ({info['licence']}); municipality_stats"
+    source = f"{table_source(info['source'], info['table_id'])} ({info['licence']}); municipality_stats"
     links = (("Tabellen / the table", link.table("municipality_stats", municipality=muni["number"],
                                                  indicator=info["id"])),
              ("Landsmedian-spørringen / median query", link.query("national_medians")))
@@ -160,6 +161,6 @@ def compare_chart(info: dict, year: int, rows: list[tuple[str, float | None]], l
     title = f"{info['label_nb']} {year}: {muni['name']} og sammenlignbare kommuner"
     desc = f"Stolpediagram / bar chart: {info['label_en']} in {year} for {muni['name']} and its comparables."
     bars = [Bar(name, value) for name, value in rows]
-    source = f"{info['source']} tabell {info['table_id']} ({info['licence']}); municipality_stats, {year}"
+    source = f"{table_source(info['source'], info['table_id'])} ({info['licence']}); municipality_stats, {year}"
     links = (("Tabellen / the table", link.table("municipality_stats", indicator=info["id"], year=year)),)
     return bar_chart(title, desc, bars, percent=False, source=source, links=links)

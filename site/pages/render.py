@@ -62,7 +62,17 @@ def short(text: str | None, size: int = 160) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-FILTERS = {"num": num, "pct": pct, "signed": signed, "role": role, "short": short}
+def table_source(source: str | None, table_id: str | None) -> str:
+    """'SSB' + '07459' -> 'SSB tabell 07459'; 'IMDi' + 'IMDi bosatt_anmodede' -> 'IMDi bosatt_anmodede'."""
+    source, table_id = source or "", table_id or ""
+    if source and table_id.startswith(source):
+        return table_id
+    if table_id.isdigit():
+        return f"{source} tabell {table_id}"
+    return f"{source} {table_id}".strip()
+
+
+FILTERS = {"num": num, "pct": pct, "signed": signed, "role": role, "short": short, "table_source": table_source}
 
 
 @lru_cache(maxsize=1)
