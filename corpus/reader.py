@@ -17,7 +17,8 @@ from .yamlio import LINE, load_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SOURCE_KEYS = {"id", "seed", "title", "subtitle", "authors", "publisher", "year", "series", "number", "isbn",
-                "url", "language", "licence", "interview_period", "note", "notes", "type", "editors"}
+                "url", "language", "licence", "interview_period", "note", "notes", "type", "editors",
+                "cite_as"}
 
 
 class _Checker:
@@ -133,6 +134,7 @@ def read_source(path: Path, root: Path, seeds_dir: Path) -> tuple[Source | None,
         url=check.text(data, "url", False), language=check.text(data, "language", False) or "nb",
         licence=check.text(data, "licence", False) or "not stated",
         interview_period=check.text(data, "interview_period", False),
+        cite_as=check.text(data, "cite_as", False),
     )
     return source, check.errors
 

@@ -26,13 +26,22 @@ class Source:
     language: str = "nb"
     licence: str = "not stated"
     interview_period: str | None = None
+    cite_as: str | None = None  # short inline reference, where the document has no series number or author
 
     @property
     def citation(self) -> str:
-        """Full reference in one consistent style: authors (year). Title: subtitle. Series number. Publisher."""
-        who = "; ".join(self.authors) if self.authors else (self.publisher or "Unknown author")
+        """Full reference, APA-like: Authors (year). Title: subtitle. Series number. Publisher.
+
+        Without authors the publisher leads; without either, the title does ("Title. (n.d.)."). Authors are
+        written as the document gives them (some documents give surnames only).
+        """
         title = self.title + (f": {self.subtitle}" if self.subtitle else "")
-        parts = [f"{who} ({self.year or 'n.d.'}). {title}."]
+        year = f"({self.year or 'n.d.'})"
+        if self.authors or self.publisher:
+            who = _join_names(self.authors) if self.authors else self.publisher
+            parts = [f"{who} {year}. {title}."]
+        else:
+            parts = [f"{title}. {year}."]
         if self.series or self.number:
             parts.append(" ".join(p for p in (self.series, self.number) if p) + ".")
         if self.publisher and self.authors:
@@ -43,11 +52,17 @@ class Source:
 
     @property
     def short(self) -> str:
-        """Short reference for inline citations: 'Fafo-rapport 2025:14' or 'Publisher year'."""
+        """Short reference for inline citations: 'Fafo-rapport 2025:14', the source's cite_as, or 'Author year'."""
         if self.series and self.number:
             return f"{self.series} {self.number}"
+        if self.cite_as:
+            return self.cite_as
         lead = self.authors[0].split()[-1] if self.authors else (self.publisher or self.title)
         return f"{lead} {self.year or 'n.d.'}"
+
+
+def _join_names(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
 
 
 @dataclass(frozen=True)

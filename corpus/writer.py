@@ -38,7 +38,7 @@ def save_corpus(db: sqlite_utils.Database, corpus: Corpus) -> dict[str, int]:
     sources = {s.id: s for s in corpus.sources}
     speakers = {s.id: s for s in corpus.speakers}
     db["sources"].upsert_all(
-        ({**{k: v for k, v in asdict(s).items() if k not in ("seed", "authors")},
+        ({**{k: v for k, v in asdict(s).items() if k not in ("seed", "authors", "cite_as")},
           "authors": "; ".join(s.authors), "seed_file": s.seed, "citation": s.citation, "short": s.short}
          for s in corpus.sources), pk="id")
     db["speakers"].upsert_all(

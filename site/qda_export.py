@@ -18,7 +18,7 @@ Shape of the project (why: a QDA user expects the documents they analyse, not 18
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -138,11 +138,9 @@ def _codings(excerpt: str, decisions: list[Decision], automatic: list[AutoCoding
 
 
 def _source_meta(source: CorpusSource) -> str:
-    return meta({"source": source.id, "citation": source.citation, "title": source.title,
-                 "subtitle": source.subtitle, "authors": list(source.authors), "publisher": source.publisher,
-                 "year": source.year, "series": source.series, "number": source.number, "isbn": source.isbn,
-                 "url": source.url, "language": source.language, "licence": source.licence,
-                 "interview_period": source.interview_period, "seed": source.seed})
+    fields = {k: v for k, v in asdict(source).items() if k not in ("id", "seed")}
+    return meta({"source": source.id, "citation": source.citation, **fields, "authors": list(source.authors),
+                 "seed": source.seed})
 
 
 def text_source(source: CorpusSource, material: Material, citations: dict[str, str]) -> qda.Source:
