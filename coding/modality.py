@@ -2,10 +2,17 @@
 
 A match is **negated** when a negation cue («ikke», «ikkje», «aldri», «ingen», «uten», «ikke lenger» …)
 stands in the same clause up to ``negation_before`` tokens before it («jeg er *ikke* ensom», «jeg har
-*aldri* følt meg ensom»), or up to ``negation_after`` tokens after it (Norwegian puts «ikke» after the finite
-verb: «vi trives *ikke* her»). It is **hypothetical** when a hypothetical cue («hvis», «dersom», «kanskje»,
-«kunne tenke seg», «vurderer» …) stands up to ``hypothetical_before`` tokens before it in the same clause
-(«*hvis* jeg skulle flytte»). Anything else is **asserted**.
+*aldri* følt meg ensom»), or when an adverbial negation («ikke», «aldri», «ikke lenger»: the ``negation_after``
+cues) stands up to ``negation_after`` tokens after it (Norwegian puts «ikke» after the finite verb: «vi
+trives *ikke* her»); «uten», «ingen» after a match negate what follows them, not the match («vi bodde langt
+ute *uten* bil»). It is **hypothetical** when a hypothetical cue («kunne tenke seg», «vurderer», «skulle
+ønske» …) stands up to ``hypothetical_before`` tokens before it in the same clause, or when a conditional
+(«hvis», «dersom») does and its clause is the speaker's own or unreal: a first-person subject or an irrealis
+modal («skulle», «ville», «kunne») between the conditional and the match («*hvis* jeg skulle flytte»,
+«*dersom* vi blir ensomme»). A conditional stating a general rule or regularity stays asserted («hvis du
+skal bo her må du være del av lokalsamfunnet», «… bli forsterket dersom flyktningen ikke føler
+tilhørighet»), and «kanskje» is a hedge, not a hypothetical («de har kanskje følt utenforskapet»). Anything
+else is **asserted**.
 
 A clause ends at punctuation (, ; : – — ( ) . ! ?), at a sentence boundary and at a conjunction or
 subordinator («men», «og», «fordi», «at», «som», «når» …), so «jeg er ikke ensom, men jeg savner familien»
@@ -33,16 +40,22 @@ CUES: dict[str, dict[str, list[str]]] = {
     "nb": {
         "negation": ["ikke", "ikkje", "aldri", "ingen", "ingenting", "intet", "verken", "hverken", "uten",
                      "utan", "ikke lenger", "ikkje lenger"],
-        "hypothetical": ["hvis", "dersom", "viss", "kanskje", "kan|kunne|vil|ville tenke meg|deg|seg|oss|dere",
-                         "vurderer|vurdere|vurderte|vurdert", "skulle ønske"],
+        "hypothetical": ["kan|kunne|vil|ville tenke meg|deg|seg|oss|dere", "vurderer|vurdere|vurderte|vurdert",
+                         "skulle ønske"],
+        "conditional": ["hvis", "dersom", "viss"],
+        # a conditional clause with one of these between the cue and the match is the speaker's own or unreal
+        "conditional_marks": ["jeg", "eg", "vi", "me", "meg", "oss", "skulle", "ville", "kunne"],
+        "negation_after": ["ikke", "ikkje", "aldri", "ikke lenger", "ikkje lenger"],
         "pseudo": ["ikke bare", "ikkje berre", "ikke minst", "ikkje minst", "ikke sant", "ikke rart",
                    "ikke så rart", "ikke uten"],
         "boundary": ["men", "og", "eller", "fordi", "at", "som", "når", "mens"],
     },
     "en": {
         "negation": ["not", "n't", "never", "no", "nobody", "nothing", "without", "neither", "nor", "no longer"],
-        "hypothetical": ["if", "unless", "would", "might", "maybe", "perhaps", "could imagine",
-                         "consider|considering|considered"],
+        "hypothetical": ["would", "might", "maybe", "perhaps", "could imagine", "consider|considering|considered"],
+        "conditional": ["if", "unless"],
+        "conditional_marks": ["i", "we", "me", "us", "would", "could", "should", "were", "might"],
+        "negation_after": ["not", "n't", "never", "no longer"],
         "pseudo": ["not only", "not just", "no doubt", "not least"],
         "boundary": ["but", "and", "or", "because", "which", "who", "when", "while"],
     },
@@ -57,9 +70,10 @@ for _name, _default in (("modality", ASSERTED), ("cue", None)):
 
 @dataclass(frozen=True)
 class Cue:
-    kind: str  # negation | hypothetical
+    kind: str  # negation | hypothetical | conditional
     start: int
     end: int
+    text: str = ""  # lower case
 
 
 def named_words(pattern: str | list[dict]) -> set[str]:
@@ -94,8 +108,12 @@ class Modality:
         self.boundaries = set(cues.get("boundary", ())) | PUNCT_BOUNDARIES
         self.negation_before, self.negation_after = negation_before, negation_after
         self.hypothetical_before = hypothetical_before
+        self.conditional_marks = frozenset(cues.get("conditional_marks", ()))
+        # cue lists without "negation_after" keep the old behaviour: every negation cue reaches back
+        self.negation_after_cues = (frozenset(cues["negation_after"]) if "negation_after" in cues
+                                    else frozenset(cues.get("negation", ())))
         self.matcher = Matcher(vocab, validate=True)
-        for kind in ("negation", "hypothetical", "pseudo"):
+        for kind in ("negation", "hypothetical", "conditional", "pseudo"):
             if cues.get(kind):
                 self.matcher.add(kind, [cue_pattern(c) for c in cues[kind]])
 
@@ -109,7 +127,7 @@ class Modality:
             if kind == "pseudo" or any(ps <= s < pe for ps, pe in pseudo):
                 continue
             if not any(c.kind == kind and c.start <= s and e <= c.end for c in cues):
-                cues.append(Cue(kind, s, e))
+                cues.append(Cue(kind, s, e, doc[s:e].text.lower()))
         return cues
 
     def open_between(self, doc: Doc, start: int, end: int) -> bool:
@@ -132,10 +150,16 @@ class Modality:
             return not all(t.lower_ in named or t.lemma_ in named for t in doc[cue.start:cue.end])
         if cue.end <= span.start:
             limit = self.negation_before if cue.kind == "negation" else self.hypothetical_before
+            if cue.kind == "conditional" and not self.unreal(doc, cue, span):
+                return False
             return span.start - cue.end <= limit and self.open_between(doc, cue.end, span.start)
-        if cue.start >= span.end and cue.kind == "negation":
+        if cue.start >= span.end and cue.kind == "negation" and cue.text in self.negation_after_cues:
             return cue.start - span.end <= self.negation_after and self.open_between(doc, span.end, cue.start)
         return False
+
+    def unreal(self, doc: Doc, cue: Cue, span: Span) -> bool:
+        """Is the conditional clause from ``cue`` to the end of ``span`` the speaker's own or irrealis?"""
+        return any(doc[i].lower_ in self.conditional_marks for i in range(cue.end, span.end))
 
     def judge(self, doc: Doc, span: Span, cues: list[Cue]) -> tuple[str, str | None]:
         verdict: tuple[str, str | None] = (ASSERTED, None)
@@ -144,7 +168,7 @@ class Modality:
                 text = doc[cue.start:cue.end].text
                 if cue.kind == "negation":
                     return NEGATED, text
-                verdict = (HYPOTHETICAL, text)
+                verdict = (HYPOTHETICAL, text)  # a hypothetical or a reaching conditional cue
         return verdict
 
     def __call__(self, doc: Doc) -> Doc:
@@ -161,5 +185,6 @@ class Modality:
     "hypothetical_before": 6})
 def make_modality(nlp: Language, name: str, spans_key: str, lang: str, cues: dict[str, list[str]] | None,
                   negation_before: int, negation_after: int, hypothetical_before: int) -> Modality:
-    """``cues`` overrides the default cue lists of ``lang`` (keys negation, hypothetical, pseudo, boundary)."""
+    """``cues`` overrides the default cue lists of ``lang`` (keys negation, negation_after, hypothetical,
+    conditional, conditional_marks, pseudo, boundary)."""
     return Modality(nlp, spans_key, cues or CUES[lang], negation_before, negation_after, hypothetical_before)

@@ -72,9 +72,18 @@ def test_unknown_language_is_a_clear_error(nlp):
     # Norwegian puts «ikke» after the finite verb: negation up to two tokens after the match
     ("Vi trives ikke her.", [("trives", "negated", "ikke")]),
     ("Vi trives egentlig ikke her.", [("trives", "negated", "ikke")]),
-    # hypotheticals before the match, within six tokens of the same clause
+    # «uten», «ingen» after a match negate what follows them; only «ikke», «aldri» reach back
+    ("Hun var ensom uten venner.", [("ensom", "asserted", None)]),
+    ("Vi trives aldri her.", [("trives", "negated", "aldri")]),
+    # hypotheticals before the match, within six tokens of the same clause; a conditional only when its
+    # clause is the speaker's own (first person) or unreal (skulle, ville, kunne)
     ("Hvis jeg skulle flytte til byen, ville jeg få jobb.", [("flytte til byen", "hypothetical", "Hvis")]),
     ("Dersom vi blir ensomme, flytter vi.", [("ensomme", "hypothetical", "Dersom")]),
+    ("Dersom hun skulle bli ensom, flytter hun.", [("ensom", "hypothetical", "Dersom")]),
+    # … a conditional stating a general rule or regularity stays asserted, and «kanskje» is a hedge
+    ("Dersom flyktningen blir ensom, flytter hun.", [("ensom", "asserted", None)]),
+    ("Hvis man bor her blir man ensom.", [("ensom", "asserted", None)]),
+    ("De var kanskje ensomme.", [("ensomme", "asserted", None)]),
     ("Jeg kunne tenke meg å flytte til Oslo.", [("kunne tenke meg å flytte", "asserted", None),
                                                 ("flytte til Oslo", "hypothetical", "kunne tenke meg")]),
     # a cue inside the match is part of the rule when the pattern names it, else it still negates
@@ -98,6 +107,7 @@ def test_negation_and_hypothetical_marks(nlp, text, expected):
     ("I don't feel lonely.", [("lonely", "negated", "n't")]),
     ("We are no longer lonely.", [("lonely", "negated", "no longer")]),
     ("If we were lonely, we would leave.", [("lonely", "hypothetical", "If")]),
+    ("If you live there you get lonely.", [("lonely", "asserted", None)]),
     ("Not only were we lonely.", [("lonely", "asserted", None)]),
 ])
 def test_negation_and_hypothetical_marks_in_english(nlp, text, expected):

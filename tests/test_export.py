@@ -75,7 +75,11 @@ def test_docx_export_has_theme_heading_quotes_citations_and_references(built_db,
     doc = Document(str(write_and_read(built_db, Filters(code="stay", role="refugee"), "docx", tmp_path)))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading") or p.style.name == "Title"]
     stay_label = built_db.execute("select label_nb from codes where id = 'stay'").fetchone()[0]
-    assert headings == ["Bolyst evidence", f"{stay_label} (stay)", "References"]
+    # a "Key numbers" table follows when any selected quote names its municipality (exact or mention link)
+    named = built_db.execute(
+        "select count(*) from excerpt_places where link_type in ('exact', 'mention') and excerpt in ({})".format(
+            ",".join("?" * len(expected))), [r["id"] for r in expected]).fetchone()[0]
+    assert headings == ["Bolyst evidence", f"{stay_label} (stay)", *(["Key numbers"] if named else []), "References"]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Filters: theme/code: stay (and its sub-codes); speaker role: refugee" in text
     assert f"Exported {TODAY}" in text
