@@ -152,9 +152,9 @@ def metadata(db_name: str) -> None:
 
 
 def _register_areas() -> None:
-    from . import cli_coding, cli_export, cli_pages, cli_qda, cli_stats
+    from . import cli_coding, cli_export, cli_pages, cli_stats
 
-    for area in (cli_coding, cli_stats, cli_pages, cli_qda, cli_export):
+    for area in (cli_coding, cli_stats, cli_pages, cli_export):
         area.register(cli)
 
 

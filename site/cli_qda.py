@@ -1,9 +1,0 @@
-"""CLI commands for the qda area, added to the ``bolyst`` group by ``register``."""
-
-from __future__ import annotations
-
-import click
-
-
-def register(group: click.Group) -> None:
-    """Add this area's commands to ``group``."""
