@@ -14,7 +14,9 @@ accept. Which excerpts a coder has coded (``units``):
   coders who reviewed part of the corpus). Excerpts a coder did not code are then missing values, not
   absences: κ and the scores use the excerpts both sides coded; α uses every excerpt coded by at least two.
 
-The automatic coder ("auto") has always coded every excerpt.
+The automatic coders have always coded every excerpt: "auto" (the codebook rules, origin rule) and, when
+the build trained one (a ``coding_models`` row), "model" (the trained suggester, origin model). Each is
+compared with every other coder like any coder, and scored (precision / recall / F1) against each human.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from dataclasses import asdict, dataclass
 from itertools import combinations
 
 import sqlite_utils
+from bolyst.corpus.shape import ensure_shape
 
-from .coder import AUTO
+from . import schema
+from .coder import AUTO, AUTOMATIC, MODEL
 
 SPLITS = ("heldout", "training", "all")
 UNITS = ("corpus", "decided")
@@ -150,7 +154,8 @@ def with_ancestors(pairs: Iterable[tuple[str, str]], parents: dict[str, str | No
 def agreement_tables(coders: Sequence[Ratings], codes: Sequence[CodeNode],
                      split_of: dict[str, str]) -> dict[str, list[dict]]:
     """Tidy rows for agreement_kappa, agreement_alpha and agreement_scores (see schema.py)."""
-    coders = sorted(coders, key=lambda r: (r.coder != AUTO, r.coder))
+    coders = sorted(coders, key=lambda r: (AUTOMATIC.index(r.coder) if r.coder in AUTOMATIC else len(AUTOMATIC),
+                                           r.coder))
     tables: dict[str, list[dict]] = {"agreement_kappa": [], "agreement_alpha": [], "agreement_scores": []}
     for split in SPLITS:
         in_split = {e for e, s in split_of.items() if split in ("all", s)}
@@ -168,8 +173,8 @@ def _rows(coders: Sequence[Ratings], code: str, in_split: set[str]) -> Iterable[
         if units:
             k = cohen_kappa([(u, code) in a.present for u in units], [(u, code) in b.present for u in units])
             yield "agreement_kappa", {"coder_a": a.coder, "coder_b": b.coder, **asdict(k)}
-            if a.coder == AUTO:
-                yield "agreement_scores", {"coder": b.coder, **asdict(precision_recall(
+            if a.coder in AUTOMATIC and b.coder not in AUTOMATIC:
+                yield "agreement_scores", {"auto_coder": a.coder, "coder": b.coder, **asdict(precision_recall(
                     [(u, code) in a.present for u in units], [(u, code) in b.present for u in units]))}
     units = sorted(in_split)
     table = [[((u, code) in r.present) if u in r.units else None for r in coders] for u in units]
@@ -187,9 +192,8 @@ def ratings_from_db(db: sqlite_utils.Database, units_of: str = "corpus"
     codes = [CodeNode(r["id"], r["theme"], r["depth"])
              for r in db.query("select id, theme, depth from codes order by depth > 0, position")]
     split_of = {r["excerpt"]: r["split"] for r in db.query("select excerpt, split from excerpt_splits")}
-    auto = with_ancestors(((r["excerpt"], r["code"]) for r in db.query(
-        "select distinct excerpt, code from codings where origin != 'human'")), parents)
-    coders = [Ratings(AUTO, frozenset(split_of), auto)]
+    coders = [Ratings(coder, frozenset(split_of), with_ancestors(_codings_of(db, origin), parents))
+              for coder, origin in _automatic_coders(db)]
     units: dict[str, set[str]] = {}
     present: dict[str, list[tuple[str, str]]] = {}
     for r in db.query("select coder, excerpt, code, action from coding_decisions where in_force = 1"):
@@ -202,15 +206,28 @@ def ratings_from_db(db: sqlite_utils.Database, units_of: str = "corpus"
     return coders, codes, split_of
 
 
+def _codings_of(db: sqlite_utils.Database, origin: str) -> list[tuple[str, str]]:
+    return [(r["excerpt"], r["code"]) for r in db.query(
+        "select distinct excerpt, code from codings where origin = ? order by excerpt, code", [origin])]
+
+
+def _automatic_coders(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(coder, origin) of each automatic coder: the rules always, the model when one was trained."""
+    model = "coding_models" in db.table_names() and db["coding_models"].count > 0
+    return [(AUTO, "rule")] + ([(MODEL, MODEL)] if model else [])
+
+
 def agreement(db: sqlite_utils.Database, units: str = "corpus") -> dict[str, list[dict]]:
     """Compute every agreement table from ``db`` and store them (replacing earlier results).
 
     ``units``: "corpus" (every coder coded every excerpt) or "decided" (see the module docstring).
     """
     tables = agreement_tables(*ratings_from_db(db, units))
+    for table in schema.AGREEMENT_TABLES:  # derived tables: recreated in their declared shape
+        db[table.name].drop(ignore=True)
+    ensure_shape(db, schema.AGREEMENT_TABLES)
     for name, rows in tables.items():
         for row in rows:
             row["units"] = units
-        db[name].delete_where()
         db[name].insert_all(rows)
     return tables

@@ -1,7 +1,8 @@
 """The coding stage of a build: codebook, human decisions, automatic codings and agreement into the db.
 
 Reads the excerpts the corpus stage wrote. Sources are the truth: coding/codebook.yaml and
-coding/decisions/*.yaml. Nothing here writes to them.
+coding/decisions/*.yaml. Nothing here writes to them. The trained suggester (:mod:`model`) is trained
+here, from those sources, every time: about a second on two cores, and no model file can go stale.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from .agreement import agreement
 from .codebook import Codebook, load_codebook
 from .coder import Pipelines, Text, code, load_nlp
 from .decisions import Decision, read_decisions
-from .writer import save_auto_codings, save_codebook, save_decisions, save_splits
+from .model import fit_model, suggest
+from .writer import save_auto_codings, save_codebook, save_decisions, save_model, save_splits
 
 CODEBOOK = "codebook.yaml"
 DECISIONS = "decisions"
@@ -75,6 +77,7 @@ def code_corpus(db: sqlite_utils.Database, coding_dir: Path) -> dict[str, int]:
     counts["decisions"] = len(decisions)
     counts["human codings"] = save_decisions(db, book, decisions)
     counts["auto codings"] = save_auto_codings(db, book, code(nlp, excerpts))
+    counts["model codings"] = save_model_suggestions(db, book, excerpts, decisions)
     counts["agreement rows"] = sum(len(rows) for rows in agreement(db).values())
     return counts
 
@@ -86,16 +89,26 @@ def sync_decisions(db: sqlite_utils.Database, coding_dir: Path) -> int:
     book, decisions = load_sources(coding_dir, ids)
     save_splits(db, book, ids, decisions)
     count = save_decisions(db, book, decisions)
+    save_model_suggestions(db, book, excerpts, decisions)
     agreement(db)
     return count
 
 
+def save_model_suggestions(db: sqlite_utils.Database, book: Codebook, excerpts: list[Text],
+                           decisions: list[Decision]) -> int:
+    """Train the suggester on the training split's human codings and store its suggestions for every excerpt."""
+    model = fit_model(book, excerpts, decisions)
+    return save_model(db, book, model, suggest(model.nlp, excerpts, model.settings) if model else [])
+
+
 def theme_counts(db: sqlite_utils.Database) -> list[dict]:
-    """Per theme: excerpts coded automatically, automatic codings, excerpts coded by humans."""
+    """Per theme: excerpts coded by the rules, rule codings, excerpts the model suggests it for, excerpts
+    coded by humans."""
     return list(db.query("""
         select codes.id as theme,
-          count(distinct case when codings.origin != 'human' then codings.excerpt end) as auto_excerpts,
-          count(case when codings.origin != 'human' then 1 end) as auto_codings,
+          count(distinct case when codings.origin = 'rule' then codings.excerpt end) as auto_excerpts,
+          count(case when codings.origin = 'rule' then 1 end) as auto_codings,
+          count(distinct case when codings.origin = 'model' then codings.excerpt end) as model_excerpts,
           count(distinct case when codings.origin = 'human' and codings.status = 'human'
                 then codings.excerpt end) as human_excerpts
         from codes left join codings on codings.theme = codes.id

@@ -22,7 +22,9 @@ from .codebook import Codebook, load_codebook
 from .modality import ASSERTED
 from .nlp import PIPELINE_FOR_LANG, SPANS_KEY, load_pipelines
 
-AUTO = "auto"  # the automatic coder's id wherever coders are compared
+AUTO = "auto"  # the automatic coder's (the codebook rules') id wherever coders are compared
+MODEL = "model"  # the trained suggester's id and origin (coding/model.py)
+AUTOMATIC = (AUTO, MODEL)  # the automatic coders, in the order agreement tables list them
 BATCH = 256
 
 
@@ -43,12 +45,13 @@ class Text:
 
 @dataclass(frozen=True)
 class Coding:
-    """One automatic coding: ``code`` (and its ``theme``) suggested for ``excerpt`` by ``rule``."""
+    """One automatic coding: ``code`` (and its ``theme``) suggested for ``excerpt`` by ``rule`` (origin
+    "rule"), or by the trained suggester (origin and coder "model", no rule, the whole excerpt as span)."""
 
     excerpt: str
     code: str
     theme: str
-    rule: str
+    rule: str | None
     start: int  # character offset of the match in the excerpt's text
     end: int
     text: str  # the matched text, == excerpt text[start:end]

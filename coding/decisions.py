@@ -18,7 +18,7 @@ from typing import Any
 from bolyst.corpus.errors import BolystError, CodingDecisionError, ErrorList
 from bolyst.corpus.yamlio import LINE, dump_yaml, load_yaml
 
-from .coder import AUTO
+from .coder import AUTO, AUTOMATIC
 
 ACTIONS = ("add", "accept", "reject")
 PRESENT = ("add", "accept")  # actions after which the coder holds that the code applies
@@ -47,8 +47,8 @@ def check_coder(coder: str) -> str | None:
     """Why ``coder`` cannot be a coder id, or None."""
     if not _CODER.match(coder or ""):
         return "a coder id is lower-case letters, digits, '-' or '_' (e.g. lead-researcher)"
-    if coder == AUTO:
-        return f"'{AUTO}' is the automatic coder's id"
+    if coder in AUTOMATIC:
+        return f"'{coder}' is " + ("the automatic coder's id" if coder == AUTO else "the trained model's id")
     return None
 
 

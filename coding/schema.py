@@ -56,22 +56,28 @@ CODE_RULES = Table(
 )
 
 CODINGS = Table(
-    "codings", "Codes applied to excerpts: suggestions of the automatic coder (with rule and matched span) "
-               "and human coders' decisions (coding/decisions/*.yaml).",
+    "codings", "Codes applied to excerpts: suggestions of the automatic coder (with rule and matched span), "
+               "of the trained model (a theme and a score for the whole excerpt) and human coders' decisions "
+               "(coding/decisions/*.yaml).",
     (
-        C("id", str, "Coding id: 'auto:<rule>@<excerpt>:<start>-<end>' or 'human:<coder>@<excerpt>:<code>'."),
+        C("id", str, "Coding id: 'auto:<rule>@<excerpt>:<start>-<end>', 'model:<theme>@<excerpt>' or "
+                     "'human:<coder>@<excerpt>:<code>'."),
         C("excerpt", str, "The coded excerpt.", fk="excerpts"),
         C("code", str, "The code.", fk="codes"),
         C("theme", str, "Theme of the code (push, pull, stay, retain).", fk="codes"),
-        C("coder", str, "'auto' for the automatic coder, else the human coder's id."),
+        C("coder", str, "'auto' for the codebook rules, 'model' for the trained model (coding_models), else the "
+                        "human coder's id."),
         C("origin", str, "rule (automatic, by a codebook rule), model (automatic, by a trained model) or human."),
-        C("rule", str, "The codebook rule that produced an automatic coding.", fk="code_rules"),
-        C("span_start", int, "Start of the matched text, as a character offset into the excerpt's text."),
-        C("span_end", int, "End of the matched text (exclusive character offset)."),
-        C("span_text", str, "The matched text: the evidence for an automatic coding."),
-        C("score", float, "Confidence 0–1 of an automatic coding (the rule's score); 1 for human codings."),
+        C("rule", str, "The codebook rule that produced an automatic coding (empty for the model's).", fk="code_rules"),
+        C("span_start", int, "Start of the matched text, as a character offset into the excerpt's text (0 for the "
+                             "model's: a text classifier has no span, it reads the whole excerpt)."),
+        C("span_end", int, "End of the matched text (exclusive character offset; the text's length for the model's)."),
+        C("span_text", str, "The matched text: the evidence for a rule's coding (the whole excerpt for the model's)."),
+        C("score", float, "Confidence 0–1 of an automatic coding: the rule's score, or the model's score for the "
+                          "theme rounded to 3 decimals (suggested from 0.5 up); 1 for human codings."),
         C("status", str, "suggested (automatic, not reviewed), accepted / rejected / disputed (automatic, "
-                         "after human review: confirmed, turned down, or both by different coders), human "
+                         "after human review: a human applied the code or one under it, rejected the code or "
+                         "one above it, or both by different coders), human "
                          "(a human coder applies the code) or rejected (a human coder says it does not apply)."),
         C("action", str, "For human codings: the decision in force, add, accept or reject."),
         C("decided", str, "For human codings: date of the decision (YYYY-MM-DD)."),
@@ -104,6 +110,29 @@ CODING_DECISIONS = Table(
     pk=("id",), facets=("coder", "action", "in_force"), sort="id",
 )
 
+CODING_MODELS = Table(
+    "coding_models", "The trained suggester (coder 'model'): a spaCy textcat_multilabel trained at build time on "
+                     "the human codings of the training split only; its codings have origin 'model'.",
+    (
+        C("id", str, "Model id, the coder id of its codings ('model')."),
+        C("component", str, "spaCy component: textcat_multilabel on a blank Norwegian pipeline."),
+        C("architecture", str, "spaCy model architecture (bag of words, trained from scratch)."),
+        C("features", str, "What a token is to the bag of words: lemma (simplemma), lower or orth."),
+        C("ngram_size", int, "Longest word sequence used as a feature (1 = single words)."),
+        C("epochs", int, "Passes over the training excerpts."),
+        C("seed", int, "Random seed (spacy.util.fix_random_seed and the shuffle of each epoch)."),
+        C("threshold", float, "A theme is suggested when its rounded score is at least this."),
+        C("target", str, "What the model learns: union (a theme any human coder applies) or all (every one does)."),
+        C("labels", str, "Themes learned, separated by ', ' (those with at least 5 positive and 5 negative "
+                         "training excerpts; sub-codes are too rare to learn)."),
+        C("human_coders", str, "Human coders whose decisions in force made the target, separated by ', '."),
+        C("n_training", int, "Training excerpts (the training split; held-out excerpts are never trained on)."),
+        C("positives", str, "JSON: per theme, the training excerpts carrying it."),
+        C("settings", str, "Every training setting as name=value, separated by ', '."),
+    ),
+    pk=("id",),
+)
+
 EXCERPT_SPLITS = Table(
     "excerpt_splits", "Which excerpts are held out from rule writing, and which human coders coded each.",
     (
@@ -124,7 +153,8 @@ _WHERE = (
 )
 
 AGREEMENT_KAPPA = Table(
-    "agreement_kappa", "Cohen's κ between two coders ('auto' is the automatic coder) on the presence of a code "
+    "agreement_kappa", "Cohen's κ between two coders ('auto': the codebook rules, 'model': the trained model) on "
+                       "the presence of a code "
                        "per excerpt, over the excerpts both coded.",
     _WHERE + (
         C("coder_a", str, "First coder."),
@@ -155,9 +185,10 @@ AGREEMENT_ALPHA = Table(
 )
 
 AGREEMENT_SCORES = Table(
-    "agreement_scores", "The automatic coder measured against each human coder: precision, recall and F1 "
-                        "on the presence of a code, over the excerpts the human coded.",
+    "agreement_scores", "Each automatic coder (rules, model) measured against each human coder: precision, "
+                        "recall and F1 on the presence of a code, over the excerpts the human coded.",
     _WHERE + (
+        C("auto_coder", str, "The automatic coder measured: 'auto' (the codebook rules) or 'model' (the trained model)."),
         C("coder", str, "The human coder taken as the truth."),
         C("n_units", int, "Excerpts the human coder coded (see units)."),
         C("tp", int, "True positives: both apply the code."),
@@ -168,11 +199,12 @@ AGREEMENT_SCORES = Table(
         C("recall", float, "tp / (tp + fn); empty when the human never applies it."),
         C("f1", float, "Harmonic mean of precision and recall (0 when both are 0); empty when either is empty."),
     ),
-    pk=("level", "code", "split", "coder"), facets=("level", "split", "coder"),
+    pk=("level", "code", "split", "auto_coder", "coder"), facets=("level", "split", "auto_coder", "coder"),
 )
 
-TABLES: tuple[Table, ...] = (CODES, CODE_EXAMPLES, CODE_RULES, CODINGS, CODING_DECISIONS, EXCERPT_SPLITS,
-                             AGREEMENT_KAPPA, AGREEMENT_ALPHA, AGREEMENT_SCORES)
+TABLES: tuple[Table, ...] = (CODES, CODE_EXAMPLES, CODE_RULES, CODINGS, CODING_MODELS, CODING_DECISIONS,
+                             EXCERPT_SPLITS, AGREEMENT_KAPPA, AGREEMENT_ALPHA, AGREEMENT_SCORES)
+AGREEMENT_TABLES: tuple[Table, ...] = (AGREEMENT_KAPPA, AGREEMENT_ALPHA, AGREEMENT_SCORES)
 VIEWS: tuple[View, ...] = ()
 
 _QUOTES_SQL = """select
@@ -191,7 +223,7 @@ join excerpts on excerpts.id = codings.excerpt
 join sources on sources.id = excerpts.source
 left join speakers on speakers.id = excerpts.speaker
 left join places on places.id = excerpts.place
-where codings.theme = :theme and codings.status != 'rejected'
+where codings.theme = :theme and codings.status != 'rejected' and codings.origin != 'model'
 group by excerpts.id
 order by excerpts.id"""
 
@@ -218,9 +250,10 @@ order by codings.theme, codings.code, codings.coder, codings.span_start"""
 QUERIES: dict[str, dict] = {
     "quotes_for_theme": {
         "title": "Quotes for a theme, with citations / Sitater for et tema",
-        "description": "Every excerpt coded with a theme (push, pull, stay or retain) by the automatic coder or "
+        "description": "Every excerpt coded with a theme (push, pull, stay or retain) by the codebook rules or "
                        "a human coder, except codings a human rejected: the quote, its codes, the matched "
-                       "evidence, speaker, place and full citation.",
+                       "evidence, speaker, place and full citation. The trained model's suggestions are left "
+                       "out (they have no evidence span); see codings with origin 'model'.",
         "sql": _QUOTES_SQL,
     },
     "codes_of_excerpt": {

@@ -1,8 +1,8 @@
 """Write the coding stage's records to SQLite (the only coding module besides build/agreement that does).
 
-Automatic and human codings live in one ``codings`` table, told apart by ``origin``. The two writers
-never touch each other's rows: ``save_auto_codings`` replaces only rows with origin rule/model, and
-``save_decisions`` replaces human rows only from the decision files, which are the truth.
+Automatic and human codings live in one ``codings`` table, told apart by ``origin``. The writers never
+touch each other's rows: ``save_auto_codings`` replaces only the rows of its origin (rule, or model via
+``save_model``), and ``save_decisions`` replaces human rows only from the decision files, which are the truth.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import sqlite_utils
 from .codebook import Codebook
 from .coder import Coding
 from .decisions import Decision, latest
+from .model import MODEL, TrainedModel
 
 HUMAN = "human"
 AUTO_ORIGINS = ("rule", "model")
@@ -67,11 +68,22 @@ def _split(db: sqlite_utils.Database) -> dict[str, str]:
     return {r["excerpt"]: r["split"] for r in db.query("select excerpt, split from excerpt_splits")}
 
 
-def save_auto_codings(db: sqlite_utils.Database, book: Codebook, codings: Iterable[Coding]) -> int:
-    """Replace every automatic coding (origin rule/model) with ``codings``; human rows stay as they are."""
+def auto_id(c: Coding) -> str:
+    """'auto:<rule>@<excerpt>:<start>-<end>' for a rule's coding, 'model:<code>@<excerpt>' for the model's."""
+    return f"model:{c.code}@{c.excerpt}" if c.origin == MODEL else f"auto:{c.rule}@{c.excerpt}:{c.start}-{c.end}"
+
+
+def save_auto_codings(db: sqlite_utils.Database, book: Codebook, codings: Iterable[Coding],
+                      origin: str = "rule") -> int:
+    """Replace the automatic codings of ``origin`` (rule or model) with ``codings``; other rows stay as they are."""
+    if origin not in AUTO_ORIGINS:
+        raise ValueError(f"origin must be one of {AUTO_ORIGINS}")
+    codings = list(codings)
+    if any(c.origin != origin for c in codings):
+        raise ValueError(f"every coding saved here must have origin {origin!r}")
     facets, split = excerpt_facets(db), _split(db)
-    db.execute(f"delete from codings where origin in ({', '.join('?' * len(AUTO_ORIGINS))})", AUTO_ORIGINS)
-    rows = [{"id": f"auto:{c.rule}@{c.excerpt}:{c.start}-{c.end}", "excerpt": c.excerpt, "code": c.code,
+    db.execute("delete from codings where origin = ?", [origin])
+    rows = [{"id": auto_id(c), "excerpt": c.excerpt, "code": c.code,
              "theme": c.theme, "coder": c.coder, "origin": c.origin, "rule": c.rule, "span_start": c.start,
              "span_end": c.end, "span_text": c.text, "score": c.score, "status": "suggested",
              "split": split.get(c.excerpt), **facets.get(c.excerpt, {})} for c in codings]
@@ -79,6 +91,21 @@ def save_auto_codings(db: sqlite_utils.Database, book: Codebook, codings: Iterab
     db.execute("update code_rules set n_codings = (select count(*) from codings where codings.rule = code_rules.id)")
     refresh_statuses(db)
     return len(rows)
+
+
+def save_model(db: sqlite_utils.Database, book: Codebook, model: TrainedModel | None,
+               codings: Iterable[Coding]) -> int:
+    """Replace the model's codings and its ``coding_models`` row (none when no model was trained)."""
+    db["coding_models"].delete_where()
+    if model is not None:
+        s = model.settings
+        db["coding_models"].insert({
+            "id": MODEL, "component": "textcat_multilabel", "architecture": s.model_config()["@architectures"],
+            "features": s.features, "ngram_size": s.ngram_size, "epochs": s.epochs, "seed": s.seed,
+            "threshold": s.threshold, "target": s.target, "labels": ", ".join(model.labels),
+            "human_coders": ", ".join(model.coders), "n_training": model.n_training,
+            "positives": json.dumps(dict(model.positives)), "settings": s.describe()})
+    return save_auto_codings(db, book, codings, origin=MODEL)
 
 
 def save_decisions(db: sqlite_utils.Database, book: Codebook, decisions: list[Decision]) -> int:
@@ -103,14 +130,24 @@ def save_decisions(db: sqlite_utils.Database, book: Codebook, decisions: list[De
 
 
 def refresh_statuses(db: sqlite_utils.Database) -> None:
-    """Set each automatic coding's status from the human decisions in force on its excerpt and code."""
-    db.execute("""
+    """Set each automatic coding's status from the human decisions in force on its excerpt.
+
+    Accepted: a human adds or accepts its code or a code under it (a sub-code confirms its theme, as in
+    agreement). Rejected: a human rejects its code or a code above it. Both: disputed.
+    """
+    db.execute(f"""
         update codings set status = case
           when accepted and rejected then 'disputed' when rejected then 'rejected'
           when accepted then 'accepted' else 'suggested' end
         from (select a.id as auto_id,
-                     max(h.action in ('add', 'accept')) as accepted, max(h.action = 'reject') as rejected
-              from codings a left join codings h
-                on h.origin = 'human' and h.excerpt = a.excerpt and h.code = a.code
+                     max(h.action in ('add', 'accept') and (h.code = a.code or {_within('hk', 'a.code')})) as accepted,
+                     max(h.action = 'reject' and (h.code = a.code or {_within('ak', 'h.code')})) as rejected
+              from codings a left join codings h on h.origin = 'human' and h.excerpt = a.excerpt
+              left join codes ak on ak.id = a.code left join codes hk on hk.id = h.code
               where a.origin != 'human' group by a.id) as review
         where codings.id = review.auto_id""")
+
+
+def _within(code_alias: str, ancestor: str) -> str:
+    """SQL: ``ancestor`` is on the path (theme › … › code) of the code ``code_alias``."""
+    return f"instr(' › ' || {code_alias}.path || ' › ', ' › ' || {ancestor} || ' › ') > 0"

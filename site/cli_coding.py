@@ -2,7 +2,8 @@
 
 Each is a thin adapter over one library call: ``bolyst code`` → ``bolyst.coding.build.code_corpus`` (or
 ``bolyst.coding.jsonl.code_jsonl`` with --jsonl), ``bolyst review export|import`` →
-``bolyst.coding.review.review_export|review_import``, ``bolyst agreement`` → ``bolyst.coding.agreement.agreement``.
+``bolyst.coding.review.review_export|review_import``, ``bolyst agreement`` → ``bolyst.coding.agreement.agreement``,
+``bolyst model cv`` → ``bolyst.coding.model_cv.cross_validate``.
 """
 
 from __future__ import annotations
@@ -59,10 +60,11 @@ def code(db_path: Path, coding_dir: Path, jsonl) -> None:
     with db.conn:
         counts = code_corpus(db, coding_dir)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
-    click.echo(f"{'theme':<10} {'excerpts (auto)':>16} {'codings (auto)':>15} {'excerpts (human)':>17}")
+    click.echo(f"{'theme':<10} {'excerpts (auto)':>16} {'codings (auto)':>15} {'excerpts (model)':>17} "
+               f"{'excerpts (human)':>17}")
     for row in theme_counts(db):
         click.echo(f"{row['theme']:<10} {row['auto_excerpts']:>16} {row['auto_codings']:>15} "
-                   f"{row['human_excerpts']:>17}")
+                   f"{row['model_excerpts']:>17} {row['human_excerpts']:>17}")
 
 
 def _code_jsonl(coding_dir: Path, stream) -> None:
@@ -162,10 +164,10 @@ def review_import(sheet: Path, coder: str, db_path: Path, coding_dir: Path, date
 def agreement(db_path: Path, units: str) -> None:
     """Compute and store agreement between coders; print it per theme, held-out and training apart.
 
-    Cohen's κ for each pair of coders ('auto' is the automatic coder), Krippendorff's α across all
-    coders, and the automatic coder's precision / recall / F1 against each human, per code and
-    theme. Stored in agreement_kappa, agreement_alpha and agreement_scores. A build computes them
-    with --units corpus.
+    Cohen's κ for each pair of coders ('auto' is the codebook rules, 'model' the trained
+    suggester), Krippendorff's α across all coders, and each automatic coder's precision / recall /
+    F1 against each human, per code and theme. Stored in agreement_kappa, agreement_alpha and
+    agreement_scores. A build computes them with --units corpus.
 
     \b
     Example:
@@ -187,11 +189,11 @@ def _fmt(value: float | None) -> str:
 def format_theme_agreement(tables: dict[str, list[dict]]) -> str:
     """A plain-text table of the theme-level rows (κ, then P/R/F1, then α)."""
     lines = [f"{'split':<9} {'theme':<8} {'coders':<28} {'n':>4} {'κ':>6} {'P':>6} {'R':>6} {'F1':>6}"]
-    scores = {(r["split"], r["code"], r["coder"]): r for r in tables["agreement_scores"]}
+    scores = {(r["split"], r["code"], r["auto_coder"], r["coder"]): r for r in tables["agreement_scores"]}
     for r in tables["agreement_kappa"]:
         if r["level"] != "theme":
             continue
-        s = scores.get((r["split"], r["code"], r["coder_b"])) if r["coder_a"] == "auto" else None
+        s = scores.get((r["split"], r["code"], r["coder_a"], r["coder_b"]))
         lines.append(f"{r['split']:<9} {r['code']:<8} {r['coder_a'] + ' × ' + r['coder_b']:<28} {r['n_units']:>4} "
                      f"{_fmt(r['kappa']):>6} {_fmt(s and s['precision']):>6} {_fmt(s and s['recall']):>6} "
                      f"{_fmt(s and s['f1']):>6}")
@@ -205,8 +207,68 @@ def format_theme_agreement(tables: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
+@click.group()
+def model() -> None:
+    """The trained suggester (coder 'model'): a spaCy text classifier trained at build time.
+
+    It is trained on the human codings of the training split only and suggests themes with a
+    score; see coding/FORMAT.md.
+
+    \b
+    Example:
+      bolyst model cv --db bolyst.db
+    """
+
+
+@model.command(name="cv")
+@DB_OPTION
+@CODING_DIR_OPTION
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Settings to print, best first.")
+def model_cv(db_path: Path, coding_dir: Path, folds: int, top: int) -> None:
+    """Cross-validate the suggester's candidate settings on the training split (never the held-out one).
+
+    Each candidate (features, n-gram size, epochs, target) is trained k times, each time without one
+    fold, and its out-of-fold suggestions are measured against each human coder at each threshold.
+    Prints the best settings by mean κ over themes and coders ('*': the defaults in coding/model.py,
+    which the build trains with). Takes about two minutes on two cores.
+
+    \b
+    Example:
+      bolyst model cv --db bolyst.db --folds 5
+    """
+    from bolyst.coding.build import load_sources, read_db_excerpts
+    from bolyst.coding.model import DEFAULT_SETTINGS, training_texts
+    from bolyst.coding.model_cv import cross_validate, grid
+
+    excerpts = read_db_excerpts(_open_db(db_path))
+    book, decisions = load_sources(coding_dir, {e.id for e in excerpts})
+    examples = training_texts(book, excerpts, decisions)
+    candidates = grid()
+    click.echo(f"Cross-validating {len(candidates)} settings on {len(examples)} training excerpts, {folds} folds …",
+               err=True)
+    results = cross_validate(examples, book.themes, candidates, folds,
+                             progress=lambda n, s: click.echo(f"  {n}/{len(candidates)} {s.describe()}", err=True))
+    click.echo(format_cv(results[:top], book.themes, DEFAULT_SETTINGS))
+
+
+def format_cv(results: list[dict], themes: tuple[str, ...], default) -> str:
+    """The cross-validation table; '*' marks the settings the build uses."""
+    keys = ("features", "ngram_size", "epochs", "target", "threshold")
+    lines = [f"  {'features':<8} {'ngram':>5} {'epochs':>6} {'target':<6} {'thresh':>6} {'κ':>6} {'F1':>6} "
+             + " ".join(f"{'κ ' + t:>9}" for t in themes)]
+    for r in results:
+        mark = "*" if all(r[k] == getattr(default, k) for k in keys) else " "
+        lines.append(f"{mark} {r['features']:<8} {r['ngram_size']:>5} {r['epochs']:>6} {r['target']:<6} "
+                     f"{r['threshold']:>6} "
+                     f"{_fmt(r['mean_kappa']):>6} {_fmt(r['mean_f1']):>6} "
+                     + " ".join(f"{_fmt(r.get('kappa_' + t)):>9}" for t in themes))
+    return "\n".join(lines)
+
+
 def register(group: click.Group) -> None:
     """Add this area's commands to ``group``."""
     group.add_command(code)
     group.add_command(review)
     group.add_command(agreement)
+    group.add_command(model)

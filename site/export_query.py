@@ -23,7 +23,7 @@ KEY_INDICATORS = ("population", "immigrants_share", "refugee_reason_share", "ref
                   "refugees_moved_in_share", "median_household_income", "net_migration")
 NAMED_LINKS = "('exact', 'mention')"  # excerpt_places links where the source names the municipality
 MAX_MUNICIPALITIES = 30
-EFFECTIVE = "status != 'rejected'"  # codings a human has not turned down
+EFFECTIVE = "status != 'rejected' and origin != 'model'"  # codings a human has not turned down (not the model's)
 
 
 @dataclass(frozen=True)

@@ -72,14 +72,15 @@ def codings_in_force(codings: pd.DataFrame) -> pd.DataFrame:
 
     ``codings``: the coding stage's table (excerpt, code, theme, origin, status). Where human coders
     decided on an excerpt and code, their decisions are the truth: the code applies when more of them
-    apply it (status 'human' or 'accepted') than reject it (ties: not applied). Elsewhere the automatic
-    coder's suggestions apply (status 'suggested' or 'accepted').
+    apply it (status 'human' or 'accepted') than reject it (ties: not applied). Elsewhere the codebook
+    rules' suggestions apply (origin 'rule', status 'suggested' or 'accepted'); the trained model's
+    (origin 'model') are for review only and are not counted.
     """
     human = codings[codings["origin"] == "human"]
     votes = human.assign(vote=np.where(human["status"] == "rejected", -1, 1))
     decided = votes.groupby(["excerpt", "code", "theme"], as_index=False)["vote"].sum()
     keys = set(zip(decided["excerpt"], decided["code"]))
-    auto = codings[(codings["origin"] != "human") & codings["status"].isin(["suggested", "accepted"])]
+    auto = codings[(codings["origin"] == "rule") & codings["status"].isin(["suggested", "accepted"])]
     auto = auto[np.array([(e, c) not in keys for e, c in zip(auto["excerpt"], auto["code"])], dtype=bool)]
     applied = pd.concat([decided[decided["vote"] > 0][["excerpt", "code", "theme"]],
                          auto[["excerpt", "code", "theme"]]])

@@ -18,10 +18,11 @@ class Query:
 
 
 #: Codings in force, one row per (excerpt, code): every coding not rejected by a human (codings.status,
-#: see coding/schema.py); ``human`` = a human applied or confirmed it.
+#: see coding/schema.py); ``human`` = a human applied or confirmed it. The trained model's suggestions
+#: (origin 'model': no rule, no evidence span) are for review, not published evidence.
 CODED = """
   select excerpt, code, max(origin = 'human' or status in ('accepted', 'human')) as human, max(score) as score
-  from codings where status != 'rejected' group by excerpt, code
+  from codings where status != 'rejected' and origin != 'model' group by excerpt, code
 """
 CODED_NEEDS = ("codings.excerpt", "codings.code", "codings.origin", "codings.score", "codings.status")
 
@@ -183,7 +184,7 @@ CODING = {
                json_group_array(distinct c.span_text) as evidence, json_group_array(distinct c.rule) as rules
         from codings c join excerpts e on e.id = c.excerpt
         left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
-        where c.status != 'rejected' and {UNDER} group by e.id
+        where c.status != 'rejected' and c.origin != 'model' and {UNDER} group by e.id
         order by human desc, e.kind = 'quote' desc, max(c.score) desc, length(e.text), e.id
         limit :limit""", CODED_NEEDS + ("codings.span_text", "codings.rule")),
     "code_cooccurring": Query(f"""

@@ -1,0 +1,235 @@
+"""The trained suggester (coding/model.py): learning, no held-out leakage, repeatability, storage, agreement."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from bolyst.coding import CODING_DIR
+from bolyst.coding.build import code_corpus, load_sources, read_db_excerpts
+from bolyst.coding.coder import Text
+from bolyst.coding.decisions import Decision, check_coder
+from bolyst.coding.model import (
+    DEFAULT_SETTINGS,
+    LabelledText,
+    fit_model,
+    scores,
+    suggest,
+    train,
+    training_texts,
+)
+from bolyst.coding.model_cv import cross_validate, out_of_fold
+from bolyst.site.cli import cli
+from bolyst.site.cli_coding import format_theme_agreement
+from click.testing import CliRunner
+
+from .coding_support import build_until_coding
+
+# A separable toy task (synthetic, generated here): "push" texts use winter words, "pull" texts city words,
+# both padded with the same filler words; a text carries the theme(s) whose words it uses.
+PUSH_WORDS = ["snø", "mørke", "vinter", "kulde", "ensomhet", "isolert"]
+PULL_WORDS = ["kafé", "teater", "storby", "butikker", "konserter", "universitet"]
+FILLER = ["vi", "har", "det", "og", "så", "er", "her", "mye", "litt", "der"]
+
+
+def synthetic_texts(n: int, seed: int) -> list[LabelledText]:
+    rng = random.Random(seed)
+    texts = []
+    for i in range(n):
+        themes = [("push",), ("pull",), ("push", "pull"), ()][i % 4]
+        words = rng.sample(FILLER, 5)
+        for theme in themes:
+            words += rng.sample(PUSH_WORDS if theme == "push" else PULL_WORDS, 2)
+        rng.shuffle(words)
+        texts.append(LabelledText(f"synthetic/{seed}-{i:03d}", " ".join(words).capitalize() + ".", "nb",
+                                  (("synthetic-coder", themes),)))
+    return texts
+
+
+@pytest.fixture(scope="module")
+def shipped(built_db) -> tuple:
+    """(codebook, excerpts, decisions) of the shipped knowledge base."""
+    excerpts = read_db_excerpts(built_db)
+    book, decisions = load_sources(CODING_DIR, {e.id for e in excerpts})
+    return book, excerpts, decisions
+
+
+def test_learns_a_separable_synthetic_task():
+    nlp = train(synthetic_texts(120, seed=1), ["push", "pull"])
+    unseen = synthetic_texts(40, seed=2)
+    predicted = scores(nlp, unseen)
+    for text in unseen:
+        assert {t for t, s in predicted[text.id].items() if s >= 0.5} == set(text.target()), text.text
+
+
+def test_cross_validation_on_the_synthetic_task():
+    texts = synthetic_texts(160, seed=3)
+    predicted = out_of_fold(texts, ["push", "pull"], DEFAULT_SETTINGS)
+    assert sorted(predicted) == sorted(t.id for t in texts)  # every excerpt scored once, by the fold without it
+    [result] = cross_validate(texts, ("push", "pull"), [DEFAULT_SETTINGS], thresholds=(0.5,))
+    assert (result["mean_kappa"], result["kappa_push"], result["kappa_pull"]) == (1.0, 1.0, 1.0)
+
+
+def test_training_texts_are_the_training_split_only(shipped):
+    book, excerpts, decisions = shipped
+    examples = training_texts(book, excerpts, decisions)
+    heldout = {e.id for e in excerpts if book.is_heldout(e.id)}
+    assert heldout and {e.id for e in examples}.isdisjoint(heldout)
+    assert [e.id for e in examples] == sorted(e.id for e in excerpts if e.id not in heldout)
+
+
+def test_held_out_decisions_do_not_change_the_model(shipped):
+    """Leakage by behaviour: the same model whatever the humans say about held-out excerpts."""
+    book, excerpts, decisions = shipped
+    heldout = sorted(e.id for e in excerpts if book.is_heldout(e.id))
+    flooded = decisions + [Decision("leak-probe", e, theme, "add") for e in heldout for theme in book.themes]
+    before, after = fit_model(book, excerpts, decisions), fit_model(book, excerpts, flooded)
+    assert list(suggest(before.nlp, excerpts)) == list(suggest(after.nlp, excerpts))
+    assert before.n_training == after.n_training == len(excerpts) - len(heldout)
+
+
+def test_two_trainings_give_identical_suggestions(shipped):
+    book, excerpts, decisions = shipped
+    first, second = (list(suggest(fit_model(book, excerpts, decisions).nlp, excerpts)) for _ in range(2))
+    assert first == second and len(first) > 20
+    assert all(c.score == round(c.score, 3) and c.score >= DEFAULT_SETTINGS.threshold for c in first)
+
+
+def test_no_model_without_enough_examples(shipped):
+    book, excerpts, _ = shipped
+    assert fit_model(book, excerpts, []) is None
+    few = [Decision("tester", e.id, "push", "add") for e in excerpts[:40] if not book.is_heldout(e.id)][:4]
+    assert fit_model(book, excerpts, few) is None  # 4 positives < min_examples
+    enough = fit_model(book, excerpts, few, replace(DEFAULT_SETTINGS, min_examples=4))
+    assert enough is not None and enough.labels == ("push",)
+
+
+def test_model_is_not_a_human_coder_id():
+    assert check_coder("model") == "'model' is the trained model's id"
+
+
+def test_stored_model_codings(built_db):
+    texts = {r["id"]: r["text"] for r in built_db.query("select id, text from excerpts")}
+    split = {r["excerpt"]: r["split"] for r in built_db.query("select excerpt, split from excerpt_splits")}
+    rows = list(built_db.query("select * from codings where origin = 'model' order by id"))
+    assert len(rows) > 20 and {r["theme"] for r in rows} == {"push", "pull", "stay", "retain"}
+    for r in rows:
+        assert r["id"] == f"model:{r['code']}@{r['excerpt']}" and r["coder"] == "model" and r["rule"] is None
+        assert (r["code"], r["span_start"], r["span_end"], r["span_text"]) == (
+            r["theme"], 0, len(texts[r["excerpt"]]), texts[r["excerpt"]])
+        assert 0.5 <= r["score"] <= 1 and r["score"] == round(r["score"], 3) and r["split"] == split[r["excerpt"]]
+    [model] = built_db["coding_models"].rows
+    assert model["labels"] == "push, pull, stay, retain" and model["human_coders"] == "lead-researcher, second-coder"
+    assert model["n_training"] == sum(s == "training" for s in split.values())
+
+
+def test_model_status_follows_human_decisions(built_db):
+    # accepted exactly where a human adds or accepts the theme or a code under it; none are rejected here
+    # because no human decision rejects a theme
+    rows = built_db.execute("""
+        select m.status, exists(select 1 from codings h where h.origin = 'human' and h.excerpt = m.excerpt
+                                and h.theme = m.theme and h.status = 'human')
+        from codings m where m.origin = 'model'""").fetchall()
+    assert {(status, bool(confirmed)) for status, confirmed in rows} == {("accepted", True), ("suggested", False)}
+
+
+def test_agreement_includes_the_model(built_db):
+    kappa = {(r["split"], r["code"], r["coder_a"], r["coder_b"]) for r in built_db["agreement_kappa"].rows}
+    scores_ = {(r["split"], r["code"], r["auto_coder"], r["coder"]) for r in built_db["agreement_scores"].rows}
+    for split in ("heldout", "training", "all"):
+        for theme in ("push", "pull", "stay", "retain"):
+            assert (split, theme, "auto", "model") in kappa
+            for human in ("lead-researcher", "second-coder"):
+                assert {(split, theme, "model", human), (split, theme, "auto", human)} <= kappa | scores_
+                assert (split, theme, "model", human) in scores_ and (split, theme, "auto", human) in scores_
+    assert {r["coders"] for r in built_db["agreement_alpha"].rows} == {"auto, model, lead-researcher, second-coder"}
+    tables = {name: list(built_db[name].rows) for name in ("agreement_kappa", "agreement_alpha", "agreement_scores")}
+    lines = format_theme_agreement(tables).splitlines()
+    [line] = [x for x in lines if x.startswith("heldout   stay     model × second-coder")]
+    assert "–" not in line  # κ, P, R and F1 all printed
+
+
+async def test_model_codings_stay_out_of_published_evidence(built_db, datasette):
+    model_only = [r[0] for r in built_db.execute("""
+        select m.excerpt from codings m where m.origin = 'model' and m.theme = 'push'
+          and not exists (select 1 from codings o where o.excerpt = m.excerpt and o.theme = 'push'
+                          and o.origin != 'model' and o.status != 'rejected')""")]
+    assert model_only  # the model suggests push for excerpts that no rule or human codes push
+    response = await datasette.client.get("/bolyst/quotes_for_theme.json?theme=push&_shape=array")
+    quotes = {q["excerpt"] for q in response.json()}
+    matrix = {r["excerpt"] for r in built_db.query("select excerpt from matrix_codings where code = 'push'")}
+    assert quotes and matrix and not (quotes | matrix) & set(model_only)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.yaml"))}
+
+
+def test_rebuilds_give_the_same_model_codings_and_leave_decisions_alone(tmp_path):
+    coding = tmp_path / "coding"
+    coding.mkdir()
+    (coding / "codebook.yaml").write_bytes((CODING_DIR / "codebook.yaml").read_bytes())
+    (coding / "decisions").mkdir()
+    for path in (CODING_DIR / "decisions").glob("*.yaml"):
+        (coding / "decisions" / path.name).write_bytes(path.read_bytes())
+    before = _digest(coding / "decisions")
+    build_until_coding(tmp_path / "kb.db", coding)
+    db = sqlite_utils.Database(tmp_path / "kb.db")
+    query = "select * from codings where origin in ('model', 'human') order by id"
+    first, model = list(db.query(query)), list(db["coding_models"].rows)
+    with db.conn:
+        code_corpus(db, coding)  # re-code the built database: trains again
+    assert list(db.query(query)) == first and list(db["coding_models"].rows) == model
+    assert _digest(coding / "decisions") == before
+
+
+def test_model_cv_command(built_db_path, monkeypatch):
+    from bolyst.coding import model_cv
+
+    monkeypatch.setattr(model_cv, "grid", lambda: [DEFAULT_SETTINGS])
+    result = CliRunner().invoke(cli, ["model", "cv", "--db", str(built_db_path), "--folds", "3", "--top", "2"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["features", "ngram", "epochs", "target", "thresh", "κ", "F1", "κ", "push", "κ",
+                                "pull", "κ", "stay", "κ", "retain"]
+    assert lines[1].split()[:6] == ["*", "lemma", "1", "20", "union", "0.5"] and len(lines) == 3
+    assert "1/1 features=lemma" in result.stderr
+
+
+def test_suggest_spans_the_whole_text():
+    nlp = train(synthetic_texts(120, seed=4), ["push", "pull"])
+    text = "Det er mørke og snø og kulde her, vinter hele året."
+    [coding] = list(suggest(nlp, [Text("synthetic/q", text)]))
+    assert (coding.code, coding.theme, coding.start, coding.end, coding.text, coding.rule) == (
+        "push", "push", 0, len(text), text, None)
+    assert (coding.coder, coding.origin) == ("model", "model")
+
+
+def test_statuses_follow_human_decisions_up_and_down_the_code_tree():
+    """A sub-code a human applies confirms its theme; a theme a human rejects rejects the codes under it."""
+    from bolyst.coding.writer import refresh_statuses
+    from bolyst.site.build import ensure_all
+
+    db = sqlite_utils.Database(memory=True)
+    ensure_all(db)
+    db["codes"].insert_all([{"id": "push", "path": "push"}, {"id": "push.x", "parent": "push", "path": "push › push.x"},
+                            {"id": "stay", "path": "stay"}])
+
+    def coding(id_: str, excerpt: str, code: str, origin: str, action: str | None = None) -> dict:
+        return {"id": id_, "excerpt": excerpt, "code": code, "origin": origin, "action": action,
+                "status": "human" if action in ("add", "accept") else "rejected" if action else "suggested"}
+
+    db["codings"].insert_all([
+        coding("m1", "e1", "push", "model"), coding("h1", "e1", "push.x", "human", "add"),    # sub-code confirms
+        coding("r2", "e2", "push.x", "rule"), coding("h2", "e2", "push", "human", "reject"),  # theme rejected
+        coding("m3", "e3", "push", "model"), coding("h3", "e3", "push.x", "human", "reject"), # sub-code no
+        coding("m4", "e4", "stay", "model"), coding("h4", "e4", "push.x", "human", "add"),    # other theme
+        coding("m5", "e5", "push", "model"), coding("h5", "e5", "push.x", "human", "add"),
+        coding("h6", "e5", "push", "human", "reject")])
+    refresh_statuses(db)
+    status = {r["id"]: r["status"] for r in db.query("select id, status from codings where origin != 'human'")}
+    assert status == {"m1": "accepted", "r2": "rejected", "m3": "suggested", "m4": "suggested", "m5": "disputed"}
