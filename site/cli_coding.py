@@ -188,13 +188,13 @@ def _fmt(value: float | None) -> str:
 
 def format_theme_agreement(tables: dict[str, list[dict]]) -> str:
     """A plain-text table of the theme-level rows (κ, then P/R/F1, then α)."""
-    lines = [f"{'split':<9} {'theme':<8} {'coders':<28} {'n':>4} {'κ':>6} {'P':>6} {'R':>6} {'F1':>6}"]
+    pairs = [r for r in tables["agreement_kappa"] if r["level"] == "theme"]
+    width = max([28] + [len(r["coder_a"]) + len(r["coder_b"]) + 3 for r in pairs])
+    lines = [f"{'split':<9} {'theme':<8} {'coders':<{width}} {'n':>4} {'κ':>6} {'P':>6} {'R':>6} {'F1':>6}"]
     scores = {(r["split"], r["code"], r["auto_coder"], r["coder"]): r for r in tables["agreement_scores"]}
-    for r in tables["agreement_kappa"]:
-        if r["level"] != "theme":
-            continue
+    for r in pairs:
         s = scores.get((r["split"], r["code"], r["coder_a"], r["coder_b"]))
-        lines.append(f"{r['split']:<9} {r['code']:<8} {r['coder_a'] + ' × ' + r['coder_b']:<28} {r['n_units']:>4} "
+        lines.append(f"{r['split']:<9} {r['code']:<8} {r['coder_a'] + ' × ' + r['coder_b']:<{width}} {r['n_units']:>4} "
                      f"{_fmt(r['kappa']):>6} {_fmt(s and s['precision']):>6} {_fmt(s and s['recall']):>6} "
                      f"{_fmt(s and s['f1']):>6}")
     lines.append("")
