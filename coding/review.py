@@ -1,7 +1,8 @@
 """Review sheets: export the automatic suggestions for a human coder (CSV or XLSX), import their decisions.
 
 A sheet has one row per excerpt and suggested code (evidence = the matched texts, rules = the rules that
-matched), and one row with an empty code for excerpts without suggestions. The coder fills ``decision``
+matched; a learned-model suggestion is a theme with no span, and its human_decisions list the decisions on any
+code of that theme), and one row with an empty code for excerpts without suggestions. The coder fills ``decision``
 (accept / reject / add) and ``note``; to add a code, they write it in ``code`` (copying a row if needed).
 ``review_import`` appends the filled rows to coding/decisions/<coder>.yaml; a row repeating the decision
 already in force is skipped, so importing the same sheet twice changes nothing.
@@ -26,10 +27,15 @@ SHEET = "review"
 
 _EXPORT_SQL = """
 select e.id as excerpt, e.citation, e.text, c.code, codes.label_nb as label, c.theme,
-  group_concat(c.span_text, ' | ') as evidence, group_concat(distinct c.rule) as rules,
+  group_concat(case when c.origin = 'model' then '(learned model: whole excerpt, no span)' else c.span_text end,
+    ' | ') as evidence,
+  group_concat(distinct coalesce(c.rule, c.origin)) as rules,
   max(c.score) as score, c.status,
-  (select group_concat(h.coder || ': ' || h.action, '; ') from codings h
-    where h.origin = 'human' and h.excerpt = e.id and h.code = c.code) as human_decisions
+  -- a model suggests a theme: the human decisions on any code of that theme bear on it
+  (select group_concat(h.coder || ': ' || h.action || case when h.code != c.code then ' ' || h.code else '' end,
+    '; ') from codings h
+    where h.origin = 'human' and h.excerpt = e.id
+      and (h.code = c.code or (c.origin = 'model' and h.theme = c.code))) as human_decisions
 from excerpts e
 left join (select * from codings where origin != 'human' order by span_start) c on c.excerpt = e.id
 left join codes on codes.id = c.code

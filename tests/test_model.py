@@ -233,3 +233,15 @@ def test_statuses_follow_human_decisions_up_and_down_the_code_tree():
     refresh_statuses(db)
     status = {r["id"]: r["status"] for r in db.query("select id, status from codings where origin != 'human'")}
     assert status == {"m1": "accepted", "r2": "rejected", "m3": "suggested", "m4": "suggested", "m5": "disputed"}
+
+
+def test_review_sheet_shows_model_suggestions_as_theme_rows_without_span(built_db):
+    from bolyst.coding.review import review_rows
+
+    rows = [r for r in review_rows(built_db) if r["rules"] == "model"]
+    assert rows and all(r["evidence"] == "(learned model: whole excerpt, no span)" for r in rows)
+    assert {r["code"] for r in rows} <= {"push", "pull", "stay", "retain"}
+    accepted = [r for r in rows if r["status"] == "accepted"]
+    # accepted means a human applied a code of that theme: the sheet names that decision
+    assert accepted and all(f" {r['code']}" in r["human_decisions"] or f": add {r['code']}" in r["human_decisions"]
+                            for r in accepted)
