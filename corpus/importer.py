@@ -20,14 +20,13 @@ import yaml
 from .errors import BolystError, CorpusFormatError, ErrorList
 from .provenance import check_provenance
 from .reader import read_corpus
-from .records import KINDS, ROLES
+from .records import KINDS, ROLES, SOURCE_FIELDS
 from .text import content_hash, slugify
 from .yamlio import dump_yaml
 
 _TURN = re.compile(r"^(?P<who>[A-ZÆØÅ][\wæøåÆØÅ.\- ]{0,30}):[ \t]+(?P<text>\S.*)$")
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)---[ \t]*\n", re.S)
-_SOURCE_FIELDS = ("title", "subtitle", "authors", "publisher", "year", "series", "number", "isbn", "url",
-                  "language", "licence", "interview_period")
+_SOURCE_FIELDS = tuple(f for f in SOURCE_FIELDS if f not in ("id", "seed"))  # front matter → source.yaml
 CSV_COLUMNS = ("source", "id", "kind", "lang", "text", "section", "page", "speaker", "speaker_role",
                "speaker_description", "pseudonym", "origin", "gender", "age", "years_in_norway", "municipality",
                "landsdel", "centrality", "population_min", "population_max", "place_description",

@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BolystError, CorpusFormatError, ErrorList
-from .records import GENDERS, KINDS, ROLES, Corpus, Excerpt, Finding, FindingValue, Place, Source, Speaker
+from .records import (GENDERS, KINDS, ROLES, SOURCE_FIELDS, Corpus, Excerpt, Finding, FindingValue, Place, Source,
+                      Speaker)
 from .yamlio import LINE, load_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_SOURCE_KEYS = {"id", "seed", "title", "subtitle", "authors", "publisher", "year", "series", "number", "isbn",
-                "url", "language", "licence", "interview_period", "note", "notes", "type", "editors",
-                "cite_as"}
+_SOURCE_KEYS = set(SOURCE_FIELDS)
 
 
 class _Checker:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 ROLES = ("refugee", "labour_migrant", "family_migrant", "student_migrant", "immigrant",
          "municipal_employee", "imdi_staff", "researcher", "other")
@@ -63,6 +63,10 @@ class Source:
 
 def _join_names(names: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
+
+
+#: The fields a source.yaml may carry: exactly the Source record's, so a new field is read, imported and exported.
+SOURCE_FIELDS = tuple(f.name for f in fields(Source))
 
 
 @dataclass(frozen=True)

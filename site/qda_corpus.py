@@ -9,19 +9,18 @@ spaces), spoken by the case the selection belongs to.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from bolyst.corpus.records import ROLES
-from bolyst.corpus.records import Source as CorpusSource
+from bolyst.corpus.records import ROLES, SOURCE_FIELDS
 from bolyst.corpus.text import slugify
 
 from . import qda
 from .qda_spans import line_of
 
 #: Every citation field of a corpus source (all but its id and seed file), so a new field travels too.
-SOURCE_KEYS = tuple(f.name for f in fields(CorpusSource) if f.name not in ("id", "seed"))
+SOURCE_KEYS = tuple(f for f in SOURCE_FIELDS if f not in ("id", "seed"))
 SPEAKER_KEYS = ("pseudonym", "description", "role", "origin", "gender", "age", "years_in_norway")
 
 

@@ -96,3 +96,11 @@ def test_shipped_seed_files_are_the_ones_sources_cite():
     cited = {s.seed for s in read_corpus().sources}
     assert cited <= {p.name for p in SEEDS_DIR.iterdir()}
     shutil.disk_usage(SEEDS_DIR)  # the seeds ship inside the package folder
+
+
+def test_source_fields_are_exactly_the_records(tmp_path):
+    root = make_corpus(tmp_path, GOOD)
+    source_yaml = root / "sources" / "doc" / "source.yaml"
+    source_yaml.write_text(source_yaml.read_text(encoding="utf-8") + "editors: [Noen]\n", encoding="utf-8")
+    with pytest.raises(ErrorList, match="unknown field\\(s\\) editors"):
+        read_corpus(root)

@@ -114,3 +114,11 @@ def test_cli_import_reports_each_file_and_exits_nonzero_on_errors(tmp_path, corp
     assert "1 of 2 file(s) had errors; the others were imported." in result.output
     again = CliRunner().invoke(cli, ["import", str(good), "--corpus", str(corpus_dir)])
     assert again.exit_code == 0 and "already imported" in again.output
+
+
+def test_every_source_field_in_front_matter_reaches_source_yaml(tmp_path, corpus_dir):
+    text = TRANSCRIPT.replace("year: 2026\n", "year: 2026\ncite_as: Syntetisk intervju 3\nlicence: CC BY 4.0\n")
+    import_files([write(tmp_path / "tynset-03.md", text)], corpus_dir)
+    (source,) = read_corpus(corpus_dir).sources
+    assert (source.short, source.licence, source.interview_period) == (
+        "Syntetisk intervju 3", "CC BY 4.0", "november 2026")
