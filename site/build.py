@@ -104,7 +104,6 @@ def build(db_path: Path, paths: Paths | None = None,
             reports.append(report)
             if progress:
                 progress(report)
-        db.conn.execute("pragma foreign_keys = off")
         db.conn.execute("pragma synchronous = full")
         db.vacuum()
     except BaseException:
@@ -116,9 +115,9 @@ def build(db_path: Path, paths: Paths | None = None,
     return reports
 
 
-def source_files(root: Path | None = None) -> Iterator[Path]:
+def source_files() -> Iterator[Path]:
     """Every file a build depends on: the four package folders, without caches."""
-    for folder in PACKAGE_DIRS.values() if root is None else [root]:
+    for folder in PACKAGE_DIRS.values():
         for path in folder.rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 yield path
