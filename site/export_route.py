@@ -8,8 +8,6 @@ filter is a 400 with the error's message and fix.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import sqlite_utils
 from bolyst.corpus.errors import BolystError
 from datasette.utils.asgi import Response
@@ -18,13 +16,6 @@ from .export import FORMATS, Filters, export, file_name
 
 PATH = r"^/-/bolyst/export\.(?P<format>md|docx|csv|json)$"
 PARAMS = ("theme", "code", "municipality", "comparables", "landsdel", "centrality", "role", "source")
-
-
-def export_url(fmt: str, **filters: str | int | bool | None) -> str:
-    """The download link for pages: ``export_url('docx', theme='push', municipality='1860')``."""
-    query = "&".join(f"{k}={quote(str(int(v) if isinstance(v, bool) else v))}" for k, v in filters.items()
-                     if v not in (None, "", False))
-    return f"/-/bolyst/export.{fmt}" + (f"?{query}" if query else "")
 
 
 def _database(datasette):
