@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BolystError, CorpusFormatError, ErrorList
-from .records import (GENDERS, KINDS, ROLES, SOURCE_FIELDS, Corpus, Excerpt, Finding, FindingValue, Place, Source,
-                      Speaker)
+from .records import (GENDERS, GENRES, GROUPS, KINDS, ROLES, SOURCE_FIELDS, Corpus, Excerpt, Finding,
+                      FindingValue, Place, Source, Speaker)
+from .language import detect
 from .yamlio import LINE, load_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -130,10 +131,13 @@ def read_source(path: Path, root: Path, seeds_dir: Path) -> tuple[Source | None,
         subtitle=check.text(data, "subtitle", False), publisher=check.text(data, "publisher", False),
         year=check.integer(data, "year"), series=check.text(data, "series", False),
         number=check.text(data, "number", False), isbn=check.text(data, "isbn", False),
-        url=check.text(data, "url", False), language=check.text(data, "language", False) or "nb",
+        url=check.text(data, "url", False), language=check.text(data, "language", False),
         licence=check.text(data, "licence", False) or "not stated",
         interview_period=check.text(data, "interview_period", False),
         cite_as=check.text(data, "cite_as", False),
+        group=check.choice(data, "group", GROUPS, required=False),
+        accessed=check.text(data, "accessed", False),
+        genre=check.choice(data, "genre", GENRES, required=False),
     )
     return source, check.errors
 
@@ -231,8 +235,9 @@ def _excerpt(check: _Checker, item: dict[str, Any], source: Source, seed_lines: 
     place, omits = read_place(check, item), check.omits(item)
     if len(check.errors) > before or not (ident and kind and text):
         return None
+    lang = check.text(item, "lang", False) or source.language
     return Excerpt(id=f"{source.id}/{ident}", source=source.id, kind=kind,
-                   lang=check.text(item, "lang", False) or source.language, text=text, file=check.rel,
+                   lang=lang or detect(text), lang_detected=lang is None, text=text, file=check.rel,
                    section=check.text(item, "section", False), page=None if page is None else str(page),
                    line_start=first, line_end=last, speaker=f"{source.id}/{speaker}" if speaker else None,
                    place=place, interview_period=check.text(item, "interview_period", False)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-ROLES = ("refugee", "labour_migrant", "family_migrant", "student_migrant", "immigrant",
-         "municipal_employee", "imdi_staff", "researcher", "other")
+ROLES = ("refugee", "labour_migrant", "family_migrant", "student_migrant", "immigrant", "returnee",
+         "municipal_employee", "imdi_staff", "researcher", "volunteer", "employer", "politician", "journalist",
+         "other")
 KINDS = ("quote", "narrative")
 GENDERS = ("female", "male")
+#: Source groups: a source without one is a document of the knowledge base; "devset" sources hold quotes
+#: collected from public pages to develop and measure the automatic coder.
+GROUPS = ("devset",)
+GENRES = ("report", "thesis", "news", "blog", "oped", "institutional")
 
 
 @dataclass(frozen=True)
@@ -23,10 +28,13 @@ class Source:
     number: str | None = None
     isbn: str | None = None
     url: str | None = None
-    language: str = "nb"
+    language: str | None = None  # nb, nn, en …; excerpts without a language of their own take it
     licence: str = "not stated"
     interview_period: str | None = None
     cite_as: str | None = None  # short inline reference, where the document has no series number or author
+    group: str | None = None  # "devset": quotes collected to develop and test the coder (see corpus/FORMAT.md)
+    accessed: str | None = None  # when a web source was read (YYYY-MM-DD)
+    genre: str | None = None  # report | thesis | news | blog | oped | institutional (devset pages)
 
     @property
     def citation(self) -> str:
@@ -154,6 +162,7 @@ class Excerpt:
     place: Place | None = None
     interview_period: str | None = None
     omits: tuple[str, ...] = ()
+    lang_detected: bool = False  # True when no language was given and bolyst.corpus.language chose ``lang``
 
 
 @dataclass(frozen=True)

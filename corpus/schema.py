@@ -17,10 +17,14 @@ SOURCES = Table(
         C("series", str, "Report series, e.g. 'Fafo-rapport'."),
         C("number", str, "Number in the series, e.g. '2025:14'."),
         C("isbn", str, "ISBN as printed in the document."),
-        C("url", str, "Web address printed in the document."),
+        C("url", str, "Web address of the document (printed in it, or where a web source was read)."),
         C("language", str, "Language of the document (ISO 639-1: nb, nn, en)."),
         C("licence", str, "Licence as the document states it ('not stated' otherwise)."),
         C("interview_period", str, "When the interviews behind the document were done, as it says."),
+        C("group", str, "'devset' for the coder's development material (quotes collected from public pages, "
+                        "split by source into dev and test); empty for the knowledge base's documents."),
+        C("accessed", str, "When a web source was read (YYYY-MM-DD)."),
+        C("genre", str, "Kind of web source: report, thesis, news, blog, oped or institutional."),
         C("seed_file", str, "Text of the document shipped in corpus/seeds/, which every excerpt is checked against."),
         C("citation", str, "Full reference in Bolyst's citation style."),
         C("short", str, "Short reference for inline citations."),
@@ -36,8 +40,9 @@ SPEAKERS = Table(
         C("label", str, "Pseudonym, or the source's description when there is none."),
         C("pseudonym", str, "Pseudonym used by the source (sources change names to anonymise)."),
         C("description", str, "The source's own words introducing the speaker."),
-        C("role", str, "refugee, labour_migrant, family_migrant, student_migrant, immigrant, "
-                       "municipal_employee, imdi_staff, researcher or other."),
+        C("role", str, "refugee, labour_migrant, family_migrant, student_migrant, immigrant, returnee, "
+                       "municipal_employee, imdi_staff, researcher, volunteer, employer, politician, journalist "
+                       "or other."),
         C("origin", str, "Country of origin, where the source states it."),
         C("gender", str, "female or male, where the source states it."),
         C("age", str, "Age as the source states it."),
@@ -68,8 +73,12 @@ EXCERPTS = Table(
         C("id", str, "Excerpt id: '<source>/<excerpt>'."),
         C("text", str, "Verbatim text (only PDF line wrapping and line-end hyphenation repaired)."),
         C("kind", str, "quote (the informant's own words) or narrative (the researchers' retelling)."),
-        C("lang", str, "Language of the text (nb, nn, en)."),
+        C("lang", str, "Language of the text: nb (Bokmål), nn (Nynorsk), en (English); others as recorded (sv, da, "
+                       "de; und = undetermined). Texts in a language without coding rules are not coded."),
+        C("lang_detected", int, "1 when the source gave no language and Bolyst detected it from the text."),
         C("source", str, "Source document.", fk="sources"),
+        C("source_group", str, "'devset' for the coder's development material; empty for the knowledge base's "
+                               "documents (copied from sources for faceting)."),
         C("section", str, "Section heading(s) of the source where the excerpt stands."),
         C("page", str, "Printed page, where the source text shows it."),
         C("line_start", int, "First line of the excerpt in the shipped seed text."),
@@ -86,7 +95,7 @@ EXCERPTS = Table(
         C("content_hash", str, "SHA-256 prefix of the text, to notice edits."),
     ),
     pk=("id",), fts=("text", "lemmas"), label_column="id",
-    facets=("kind", "speaker_role", "landsdel", "source"), sort="id",
+    facets=("kind", "lang", "source_group", "speaker_role", "landsdel", "source"), sort="id",
     indexes=(("source",), ("speaker",), ("place",)),
 )
 

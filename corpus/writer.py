@@ -50,7 +50,8 @@ def save_corpus(db: sqlite_utils.Database, corpus: Corpus) -> dict[str, int]:
         speaker = speakers.get(e.speaker) if e.speaker else None
         has_place = e.place is not None and not e.place.is_empty
         rows.append({
-            "id": e.id, "text": e.text, "kind": e.kind, "lang": e.lang, "source": e.source,
+            "id": e.id, "text": e.text, "kind": e.kind, "lang": e.lang, "lang_detected": int(e.lang_detected),
+            "source": e.source, "source_group": sources[e.source].group,
             "section": e.section, "page": e.page, "line_start": e.line_start, "line_end": e.line_end,
             "speaker": e.speaker, "speaker_role": speaker.role if speaker else None,
             "place": e.place.id if has_place else None,

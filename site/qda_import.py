@@ -80,7 +80,7 @@ def plan_corpus(project: qda.Project, corpus: Corpus, corpus_dir: Path, path: Pa
                     fix="rename the document in the QDA tool (its name becomes the source id) and export again"))
                 continue
             result.known_sources.append(sid)
-            plans.append(new_excerpts(source, project, sid, known, speakers, sources[sid].language))
+            plans.append(new_excerpts(source, project, sid, known, speakers, sources[sid].language or "nb"))
         else:
             name = _seed_name(corpus_dir, read_meta(source.description).get("seed"), sid, source.text)
             result.new_sources.append(sid)
