@@ -1,21 +1,23 @@
 """Agreement between coders: Cohen's κ per pair, Krippendorff's α across all, and the automatic coder's
-precision / recall / F1 against each human coder — per code and per theme, on the held-out and the
-training excerpts separately (and on all).
+precision / recall / F1 against each human coder — per code and per theme, on each split (seed documents:
+training and held-out; development set: dev and test) and on all, and per language (nb, nn, en) for the themes.
 
 Unit of analysis: one excerpt × one code, valued *present* or *absent*. A coder applies a code when it
 (or any code under it in the codebook tree) is among the coder's codings of the excerpt, so a theme is
 present when any of its sub-codes is. A human coder applies the codes their latest decisions add or
 accept. Which excerpts a coder has coded (``units``):
 
-* ``"corpus"`` (the default): every coder has coded every excerpt; an excerpt without a decision in a
-  coder's file was read and carries none of their codes. This is how coding/decisions/ is written: the
-  lead researcher read all excerpts and recorded only the codes that apply.
+* ``"corpus"`` (the default): a coder has coded every excerpt in the ``scope`` of their file (the knowledge
+  base's documents, the development set, or all); an excerpt without a decision was read and carries none
+  of their codes. This is how coding/decisions/ is written: each coder read every excerpt in scope and
+  recorded only the codes that apply.
 * ``"decided"``: a human coder has coded only the excerpts with at least one decision in their file (for
   coders who reviewed part of the corpus). Excerpts a coder did not code are then missing values, not
   absences: κ and the scores use the excerpts both sides coded; α uses every excerpt coded by at least two.
 
 The automatic coders have always coded every excerpt: "auto" (the codebook rules, origin rule) and, when
-the build trained one (a ``coding_models`` row), "model" (the trained suggester, origin model). Each is
+the build trained one (a ``coding_models`` row), "model" (the trained suggester, origin model) and
+"combined" (what ``bolyst code`` suggests: the rules' codes plus each theme the model suggests). Each is
 compared with every other coder like any coder, and scored (precision / recall / F1) against each human.
 """
 
@@ -30,9 +32,11 @@ import sqlite_utils
 from bolyst.corpus.shape import ensure_shape
 
 from . import schema
-from .coder import AUTO, AUTOMATIC, MODEL
+from .coder import AUTO, AUTOMATIC, COMBINED, MODEL
+from .splits import DEV, HELDOUT, TEST, TRAINING
 
-SPLITS = ("heldout", "training", "all")
+SPLITS = (TEST, HELDOUT, DEV, TRAINING, "all")
+LANGS = ("all", "nb", "nn", "en")
 UNITS = ("corpus", "decided")
 
 
@@ -151,19 +155,23 @@ def with_ancestors(pairs: Iterable[tuple[str, str]], parents: dict[str, str | No
     return frozenset(out)
 
 
-def agreement_tables(coders: Sequence[Ratings], codes: Sequence[CodeNode],
-                     split_of: dict[str, str]) -> dict[str, list[dict]]:
-    """Tidy rows for agreement_kappa, agreement_alpha and agreement_scores (see schema.py)."""
+def agreement_tables(coders: Sequence[Ratings], codes: Sequence[CodeNode], split_of: dict[str, str],
+                     lang_of: dict[str, str] | None = None) -> dict[str, list[dict]]:
+    """Tidy rows for agreement_kappa, agreement_alpha and agreement_scores (see schema.py): per code and split
+    over every language, and per theme, split and language (``lang_of``: excerpt → nb | nn | en)."""
     coders = sorted(coders, key=lambda r: (AUTOMATIC.index(r.coder) if r.coder in AUTOMATIC else len(AUTOMATIC),
                                            r.coder))
+    lang_of = lang_of or {}
     tables: dict[str, list[dict]] = {"agreement_kappa": [], "agreement_alpha": [], "agreement_scores": []}
     for split in SPLITS:
         in_split = {e for e, s in split_of.items() if split in ("all", s)}
         for node in codes:
-            where = {"level": "theme" if node.depth == 0 else "code", "code": node.id, "theme": node.theme,
-                     "split": split}
-            for row_kind, row in _rows(coders, node.id, in_split):
-                tables[row_kind].append({**where, **row})
+            for lang in LANGS if node.depth == 0 else ("all",):
+                units = in_split if lang == "all" else {e for e in in_split if lang_of.get(e) == lang}
+                where = {"level": "theme" if node.depth == 0 else "code", "code": node.id, "theme": node.theme,
+                         "split": split, "lang": lang}
+                for row_kind, row in _rows(coders, node.id, units):
+                    tables[row_kind].append({**where, **row})
     return tables
 
 
@@ -184,26 +192,35 @@ def _rows(coders: Sequence[Ratings], code: str, in_split: set[str]) -> Iterable[
 
 
 def ratings_from_db(db: sqlite_utils.Database, units_of: str = "corpus"
-                    ) -> tuple[list[Ratings], list[CodeNode], dict[str, str]]:
+                    ) -> tuple[list[Ratings], list[CodeNode], dict[str, str], dict[str, str]]:
     """The coders' work as the coding stage stored it (codings, coding_decisions, excerpt_splits)."""
     if units_of not in UNITS:
         raise ValueError(f"units_of must be one of {UNITS}")
     parents = {r["id"]: r["parent"] for r in db.query("select id, parent from codes")}
     codes = [CodeNode(r["id"], r["theme"], r["depth"])
              for r in db.query("select id, theme, depth from codes order by depth > 0, position")]
-    split_of = {r["excerpt"]: r["split"] for r in db.query("select excerpt, split from excerpt_splits")}
-    coders = [Ratings(coder, frozenset(split_of), with_ancestors(_codings_of(db, origin), parents))
-              for coder, origin in _automatic_coders(db)]
+    splits = list(db.query("select excerpt, split, lang, source_group from excerpt_splits"))
+    split_of = {r["excerpt"]: r["split"] for r in splits}
+    lang_of = {r["excerpt"]: r["lang"] for r in splits}
+    in_scope = {"all": frozenset(split_of),
+                "devset": frozenset(r["excerpt"] for r in splits if r["source_group"] == "devset"),
+                "documents": frozenset(r["excerpt"] for r in splits if r["source_group"] != "devset")}
+    automatic = {coder: with_ancestors(_codings_of(db, origin), parents) for coder, origin in _automatic_coders(db)}
+    if MODEL in automatic:
+        automatic[COMBINED] = automatic[AUTO] | automatic[MODEL]
+    coders = [Ratings(coder, frozenset(split_of), present) for coder, present in automatic.items()]
     units: dict[str, set[str]] = {}
+    scope: dict[str, str] = {}
     present: dict[str, list[tuple[str, str]]] = {}
-    for r in db.query("select coder, excerpt, code, action from coding_decisions where in_force = 1"):
+    for r in db.query("select coder, excerpt, code, action, scope from coding_decisions where in_force = 1"):
         units.setdefault(r["coder"], set()).add(r["excerpt"])
+        scope[r["coder"]] = r["scope"] or "documents"
         if r["action"] in ("add", "accept"):
             present.setdefault(r["coder"], []).append((r["excerpt"], r["code"]))
     for coder in sorted(units):
-        coded = frozenset(units[coder]) if units_of == "decided" else frozenset(split_of)
+        coded = frozenset(units[coder]) if units_of == "decided" else in_scope[scope[coder]]
         coders.append(Ratings(coder, coded, with_ancestors(present.get(coder, []), parents)))
-    return coders, codes, split_of
+    return coders, codes, split_of, lang_of
 
 
 def _codings_of(db: sqlite_utils.Database, origin: str) -> list[tuple[str, str]]:

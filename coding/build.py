@@ -2,7 +2,8 @@
 
 Reads the excerpts the corpus stage wrote. Sources are the truth: coding/codebook.yaml and
 coding/decisions/*.yaml. Nothing here writes to them. The trained suggester (:mod:`model`) is trained
-here, from those sources, every time: about a second on two cores, and no model file can go stale.
+here, from those sources, every time: a few seconds on two cores, and its suggestions cannot go stale.
+Excerpts in a language without coding rules (``PIPELINE_FOR_LANG``) are stored but not coded.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from .codebook import Codebook, load_codebook
 from .coder import Pipelines, Text, code, load_nlp
 from .decisions import Decision, read_decisions
 from .model import fit_model, suggest
+from .nlp import PIPELINE_FOR_LANG
+from .suggest import featurizer
 from .writer import save_auto_codings, save_codebook, save_decisions, save_model, save_splits
 
 CODEBOOK = "codebook.yaml"
@@ -73,11 +76,12 @@ def code_corpus(db: sqlite_utils.Database, coding_dir: Path) -> dict[str, int]:
     book, decisions = load_sources(coding_dir, ids)
     nlp = cached_nlp(book)
     counts = save_codebook(db, book)
-    save_splits(db, book, ids, decisions)
+    split_of = save_splits(db, book, decisions)
     counts["decisions"] = len(decisions)
     counts["human codings"] = save_decisions(db, book, decisions)
-    counts["auto codings"] = save_auto_codings(db, book, code(nlp, excerpts))
-    counts["model codings"] = save_model_suggestions(db, book, excerpts, decisions)
+    codable = [e for e in excerpts if PIPELINE_FOR_LANG.get(e.lang)]
+    counts["auto codings"] = save_auto_codings(db, book, code(nlp, codable))
+    counts["model codings"] = save_model_suggestions(db, book, nlp, codable, decisions, split_of)
     counts["agreement rows"] = sum(len(rows) for rows in agreement(db).values())
     return counts
 
@@ -87,18 +91,20 @@ def sync_decisions(db: sqlite_utils.Database, coding_dir: Path) -> int:
     excerpts = read_db_excerpts(db)
     ids = {e.id for e in excerpts}
     book, decisions = load_sources(coding_dir, ids)
-    save_splits(db, book, ids, decisions)
+    split_of = save_splits(db, book, decisions)
     count = save_decisions(db, book, decisions)
-    save_model_suggestions(db, book, excerpts, decisions)
+    codable = [e for e in excerpts if PIPELINE_FOR_LANG.get(e.lang)]
+    save_model_suggestions(db, book, cached_nlp(book), codable, decisions, split_of)
     agreement(db)
     return count
 
 
-def save_model_suggestions(db: sqlite_utils.Database, book: Codebook, excerpts: list[Text],
-                           decisions: list[Decision]) -> int:
-    """Train the suggester on the training split's human codings and store its suggestions for every excerpt."""
-    model = fit_model(book, excerpts, decisions)
-    return save_model(db, book, model, suggest(model.nlp, excerpts, model.settings) if model else [])
+def save_model_suggestions(db: sqlite_utils.Database, book: Codebook, nlp: Pipelines, excerpts: list[Text],
+                           decisions: list[Decision], split_of: dict[str, str]) -> int:
+    """Train the suggester on the learn-from splits' human codings and store its suggestions for every excerpt."""
+    features = featurizer(nlp)
+    model = fit_model(book, excerpts, decisions, split_of, featurize=features)
+    return save_model(db, book, model, suggest(model.nlp, excerpts, model.settings, features) if model else [])
 
 
 def theme_counts(db: sqlite_utils.Database) -> list[dict]:

@@ -8,8 +8,7 @@ YAML line; all of them are raised together as one ``ErrorList``.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,11 +17,18 @@ from typing import Any
 from bolyst.corpus.errors import BolystError, CodebookError, ErrorList
 from bolyst.corpus.yamlio import LINE, load_yaml, strip_lines
 
-from .patterns import PatternChecker
+from bolyst.corpus.lemmas import lemma
 
-LANGS = ("nb", "en")
+from .patterns import PatternChecker
+from .splits import SplitRow, assign_splits
+
+#: Rule languages: Bokmål, Nynorsk, English, "nor" (ISO 639-2: Norwegian) for a rule that holds in both
+#: written Norwegians, and "all" for a rule written in concepts (a frame, or a pattern of {CONCEPT: …}
+#: tokens) that holds in every one. ("no" is not used: YAML reads a bare no as false.)
+LANGS = ("nb", "nn", "nor", "en", "all")
+CONCEPT_LANGS = ("nor", "nb", "nn", "en")
 _CODE_KEYS = {"id", "parent", "label", "definition", "includes", "excludes", "examples", "rules", "note", "notes"}
-_RULE_KEYS = {"id", "lang", "pattern", "score", "examples", "counter_examples", "note", "notes"}
+_RULE_KEYS = {"id", "lang", "pattern", "frame", "score", "examples", "counter_examples", "note", "notes"}
 DEFAULT_SCORE = 0.5
 
 
@@ -33,15 +39,26 @@ class Rule:
     id: str
     code: str
     lang: str
-    pattern: str | list[dict[str, Any]] = field(hash=False)
+    pattern: str | list[dict[str, Any]] | None = field(hash=False)
     score: float = DEFAULT_SCORE
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
     line: int | None = None
+    frame: tuple[str, ...] = ()  # concepts that must all occur in one sentence (instead of a pattern)
 
     @property
     def kind(self) -> str:
+        if self.frame:
+            return "frame"
         return "phrase" if isinstance(self.pattern, str) else "tokens"
+
+    def applies_to(self, lang: str) -> bool:
+        """Does the rule hold in excerpts of ``lang`` (nb, nn or en)?"""
+        return self.lang in (lang, "all") or (self.lang == "nor" and lang in ("nb", "nn"))
+
+    def pattern_for(self, lang: str, concepts: dict[str, dict[str, tuple[str, ...]]]) -> Any:
+        """The spaCy pattern in ``lang``: each {CONCEPT: name} token becomes {LEMMA: {IN: the words}}."""
+        return expand_concepts(self.pattern, concepts, lang)
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,12 @@ class Codebook:
     holdout_seed: int = 0
     holdout_share: float = 0.0
     path: str | None = None
+    devset_seed: int = 0
+    devset_test_share: float = 0.0
+    concepts: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, hash=False, compare=False)
+
+    def __hash__(self) -> int:  # one codebook per file: cached pipelines are keyed by it
+        return hash((self.path, self.codes, self.framework, self.holdout_seed, self.devset_seed))
 
     @cached_property
     def by_id(self) -> dict[str, Code]:
@@ -99,14 +122,29 @@ class Codebook:
         """0 for a theme, 1 for its sub-codes, …"""
         return len(self.ancestors(code)) - 1
 
-    def is_heldout(self, excerpt_id: str) -> bool:
-        return is_heldout(excerpt_id, self.holdout_seed, self.holdout_share)
+    def splits(self, rows: Iterable[SplitRow]) -> dict[str, str]:
+        """excerpt id → training | heldout | dev | test (:mod:`bolyst.coding.splits`)."""
+        return assign_splits(rows, self.holdout_seed, self.holdout_share, self.devset_seed, self.devset_test_share)
 
 
-def is_heldout(excerpt_id: str, seed: int, share: float) -> bool:
-    """coding/FORMAT.md: held out when sha256("<seed>:<excerpt id>") read as a fraction is below ``share``."""
-    digest = hashlib.sha256(f"{seed}:{excerpt_id}".encode()).hexdigest()
-    return int(digest, 16) / 16 ** len(digest) < share
+def concept_words(concepts: dict[str, dict[str, tuple[str, ...]]], name: str, lang: str) -> list[str]:
+    """The single words of concept ``name`` in ``lang`` (nb and nn include the concept's ``nor`` words)."""
+    keys = ("nor", lang) if lang in ("nb", "nn") else (lang,)
+    return sorted({w.lower() for key in keys for w in concepts.get(name, {}).get(key, ()) if " " not in w})
+
+
+def expand_concepts(pattern: Any, concepts: dict[str, dict[str, tuple[str, ...]]], lang: str) -> Any:
+    """``pattern`` with each {CONCEPT: name} token as {LEMMA: {IN: the concept's words and their lemmas}}."""
+    if not isinstance(pattern, list):
+        return pattern
+    out = []
+    for token in pattern:
+        if isinstance(token, dict) and "CONCEPT" in token:
+            words = concept_words(concepts, str(token["CONCEPT"]), lang)
+            token = {k: v for k, v in token.items() if k != "CONCEPT"}
+            token["LEMMA"] = {"IN": sorted(set(words) | {lemma(w, lang) for w in words})}
+        out.append(token)
+    return out
 
 
 def load_codebook(path: Path, excerpt_ids: Collection[str] | None = None) -> Codebook:
@@ -127,6 +165,7 @@ class _Checker:
         self.excerpt_ids = set(excerpt_ids) if excerpt_ids is not None else None
         self.errors: list[BolystError] = []
         self.patterns = PatternChecker()
+        self.concepts: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def fail(self, record: Any, what: str, message: str, fix: str | None = None) -> None:
         line = record.get(LINE) if isinstance(record, dict) else None
@@ -139,23 +178,45 @@ class _Checker:
                       fix="see coding/FORMAT.md")
             return Codebook(codes=())
         seed, share = self.holdout(data)
+        devset_seed, devset_share = self.holdout(data, "devset_split", "test_share")
+        self.concepts = self.read_concepts(data.get("concepts") or {})
         codes = [c for c in (self.code(i, raw) for i, raw in enumerate(data["codes"])) if c]
         codes = self.unique(codes)
         self.check_tree(codes)
         self.check_rule_ids(codes)
         return Codebook(codes=tuple(codes), framework=data.get("framework"), holdout_seed=seed,
-                        holdout_share=share, path=self.path)
+                        holdout_share=share, path=self.path, devset_seed=devset_seed,
+                        devset_test_share=devset_share, concepts=self.concepts)
 
-    def holdout(self, data: dict) -> tuple[int, float]:
-        holdout = data.get("holdout")
+    def read_concepts(self, raw: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+        if not isinstance(raw, dict):
+            self.fail(raw, "concepts", "'concepts' must map a name to word lists per language",
+                      fix="concepts: {job: {no: [jobb, arbeid], en: [job, work]}}")
+            return {}
+        concepts: dict[str, dict[str, tuple[str, ...]]] = {}
+        for name, by_lang in raw.items():
+            if name == LINE:
+                continue
+            if not isinstance(by_lang, dict) or not all(
+                    k == LINE or (k in CONCEPT_LANGS and isinstance(v, list) and all(isinstance(w, str) for w in v))
+                    for k, v in by_lang.items()):
+                self.fail(by_lang, f"concept {name!r}", "a concept maps languages to lists of words",
+                          fix=f"use the keys {', '.join(CONCEPT_LANGS)} (nor = Bokmål and Nynorsk)")
+                continue
+            concepts[str(name)] = {k: tuple(v) for k, v in by_lang.items() if k != LINE}
+        return concepts
+
+    def holdout(self, data: dict, key: str = "holdout", share_key: str = "share") -> tuple[int, float]:
+        holdout = data.get(key)
         if holdout is None:
             return 0, 0.0
         seed = holdout.get("seed") if isinstance(holdout, dict) else None
-        share = holdout.get("share") if isinstance(holdout, dict) else None
+        share = holdout.get(share_key) if isinstance(holdout, dict) else None
         if (not isinstance(seed, int) or isinstance(seed, bool) or not isinstance(share, (int, float))
                 or not 0 <= share <= 1):
-            self.fail(holdout, "holdout", f"holdout must be {{seed: <integer>, share: <0–1>}}, not {strip_lines(holdout)!r}",
-                      fix="e.g. holdout: {seed: 20251114, share: 0.3}")
+            self.fail(holdout, key, f"{key} must be {{seed: <integer>, {share_key}: <0–1>}}, "
+                                    f"not {strip_lines(holdout)!r}",
+                      fix=f"e.g. {key}: {{seed: 20251114, {share_key}: 0.3}}")
             return 0, 0.0
         return seed, float(share)
 
@@ -224,21 +285,39 @@ class _Checker:
             return None
         what = f"rule {rule_id!r}"
         self.unknown_keys(raw, _RULE_KEYS, what)
-        lang = raw.get("lang", "nb")
+        lang = raw.get("lang", "all" if raw.get("frame") else "nb")
         if lang not in LANGS:
             self.fail(raw, what, f"lang is {lang!r}", fix=f"use one of: {', '.join(LANGS)}")
         score = raw.get("score", DEFAULT_SCORE)
         if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 1:
             self.fail(raw, what, f"score must be a number from 0 to 1, not {score!r}")
             score = DEFAULT_SCORE
+        frame = self.strings(raw, "frame", what)
         pattern = strip_lines(raw.get("pattern"))
-        problem = self.patterns.check(pattern, code_id, rule_id)
-        if problem:
-            self.fail(raw, what, f"bad pattern: {problem}",
-                      fix="a phrase string or a spaCy Matcher token pattern, e.g. [{LEMMA: \"ensom\"}]")
-        return Rule(id=rule_id, code=code_id, lang=lang, pattern=pattern, score=float(score),
+        if frame:
+            if pattern is not None:
+                self.fail(raw, what, "a rule has a 'pattern' or a 'frame', not both")
+            unknown = [c for c in frame if c not in self.concepts]
+            if unknown:
+                self.fail(raw, what, f"unknown concept(s) in frame: {', '.join(unknown)}",
+                          fix="name concepts defined under 'concepts:'")
+        else:
+            unknown = sorted({str(t["CONCEPT"]) for t in pattern if isinstance(t, dict) and "CONCEPT" in t
+                              and t["CONCEPT"] not in self.concepts}) if isinstance(pattern, list) else []
+            if unknown:
+                self.fail(raw, what, f"unknown concept(s): {', '.join(unknown)}",
+                          fix="name concepts defined under 'concepts:'")
+            check_lang = "nb" if lang in ("nor", "all") else lang
+            problem = None if unknown else self.patterns.check(expand_concepts(pattern, self.concepts, check_lang),
+                                                               code_id, rule_id)
+            if problem:
+                self.fail(raw, what, f"bad pattern: {problem}",
+                          fix="a phrase string, a spaCy Matcher token pattern, e.g. [{LEMMA: \"ensom\"}], "
+                              "or a frame: [concept, concept]")
+        return Rule(id=rule_id, code=code_id, lang=lang, pattern=None if frame else pattern, score=float(score),
                     examples=self.strings(raw, "examples", what),
-                    counter_examples=self.strings(raw, "counter_examples", what), line=raw.get(LINE))
+                    counter_examples=self.strings(raw, "counter_examples", what), line=raw.get(LINE),
+                    frame=frame)
 
     def unique(self, codes: list[Code]) -> list[Code]:
         seen: dict[str, Code] = {}

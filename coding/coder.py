@@ -24,7 +24,8 @@ from .nlp import PIPELINE_FOR_LANG, SPANS_KEY, load_pipelines
 
 AUTO = "auto"  # the automatic coder's (the codebook rules') id wherever coders are compared
 MODEL = "model"  # the trained suggester's id and origin (coding/model.py)
-AUTOMATIC = (AUTO, MODEL)  # the automatic coders, in the order agreement tables list them
+COMBINED = "combined"  # the rules and the model together: what `bolyst code` suggests (coding/suggest.py)
+AUTOMATIC = (AUTO, MODEL, COMBINED)  # the automatic coders, in the order agreement tables list them
 BATCH = 256
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,9 @@ from bolyst.corpus.yamlio import LINE, dump_yaml, load_yaml
 from .coder import AUTO, AUTOMATIC
 
 ACTIONS = ("add", "accept", "reject")
+#: Which excerpts a coder read (``scope:`` in the file): the knowledge base's documents (the default), the
+#: development set (sources with ``group: devset``), or all.
+SCOPES = ("documents", "devset", "all")
 PRESENT = ("add", "accept")  # actions after which the coder holds that the code applies
 _CODER = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _KEYS = {"excerpt", "code", "action", "date", "note", LINE}
@@ -37,6 +40,8 @@ class Decision:
     file: str | None = None  # decisions file, relative to the coding folder
     line: int | None = None
     position: int = 0  # order within the coder's file: later supersedes earlier
+    scope: str = "documents"  # the excerpts the coder read (the file's ``scope:``)
+    reference: bool = False  # the file's ``reference: true``: the reconciled coding models learn and are measured on
 
     @property
     def present(self) -> bool:
@@ -82,11 +87,16 @@ def _read_file(path: Path, rel: str, excerpt_ids: Collection[str] | None, code_i
                                           fix=check_coder(path.stem) or f"use 'coder: {path.stem}' "
                                               "(one file per coder, named after the coder)"))
         return []
+    scope, reference = data.get("scope", "documents"), data.get("reference", False)
+    if scope not in SCOPES or not isinstance(reference, bool):
+        errors.append(CodingDecisionError(f"scope is {scope!r}, reference is {reference!r}", path=rel,
+                                          fix=f"scope: one of {', '.join(SCOPES)}; reference: true or false"))
+        return []
     out = []
     for position, raw in enumerate(data.get("decisions") or []):
         decision = _decision(raw, coder, rel, position, excerpt_ids, code_ids, errors)
         if decision:
-            out.append(decision)
+            out.append(replace(decision, scope=scope, reference=reference))
     return out
 
 

@@ -1,7 +1,11 @@
-"""Code texts given as JSON Lines: in ``{"id", "text", "lang"}`` per line, out one result per line.
+"""Code texts given as JSON Lines: in ``{"id", "text", "lang"}`` per line (``lang`` optional), out one result
+per line.
 
-Out: ``{"id", "themes": [...], "codes": [{"code", "theme", "rule", "start", "end", "text", "score"}]}``.
-A bad line becomes an ``ExportError`` naming the line; the other lines are still coded.
+Out: ``{"id", "lang", "themes": [...], "codes": [{"code", "theme", "origin", "rule", "start", "end", "text",
+"score"}]}``. ``lang`` is the given language or, without one, the detected one (:mod:`bolyst.corpus.language`).
+A text in a language the coder has no rules for is not coded and says so: ``"not_coded": "language sv"``
+(never an empty, silent result). A bad line becomes an ``ExportError`` naming the line; the other lines are
+still coded.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from bolyst.corpus.errors import BolystError, ExportError
+from bolyst.corpus.language import detect
 
-from .coder import Pipelines, Text, code, themes_of
+from .coder import Pipelines, Text
 from .nlp import PIPELINE_FOR_LANG
+from .suggest import LoadedModel, suggestions, themes
 
 
 @dataclass(frozen=True)
@@ -35,18 +41,21 @@ def parse_line(raw: str, line: int, name: str) -> tuple[Text, str | int]:
         raise fail(f"not JSON ({exc.msg} at column {exc.colno})", fix) from None
     if not isinstance(data, dict):
         raise fail("not a JSON object", fix)
-    text_id, text, lang = data.get("id"), data.get("text"), data.get("lang", "nb")
+    text_id, text, lang = data.get("id"), data.get("text"), data.get("lang")
     if not isinstance(text_id, (str, int)) or isinstance(text_id, bool) or str(text_id) == "":
         raise fail("missing 'id'", fix)
     if not isinstance(text, str):
         raise fail(f"'text' of {text_id!r} must be a string", fix)
-    if lang not in PIPELINE_FOR_LANG:
-        raise fail(f"lang {lang!r} of {text_id!r} cannot be coded", f"use one of: {', '.join(PIPELINE_FOR_LANG)}")
+    if lang is None or lang == "":
+        lang = detect(text)
+    elif not isinstance(lang, str):
+        raise fail(f"'lang' of {text_id!r} must be a language code such as \"nb\"", fix)
     return Text(str(text_id), text, lang), text_id
 
 
-def code_jsonl(nlp: Pipelines, lines: Iterable[str], name: str = "<stdin>") -> Iterator[LineResult]:
-    """Code each non-blank line; one LineResult per line, in order."""
+def code_jsonl(nlp: Pipelines, lines: Iterable[str], name: str = "<stdin>",
+               model: LoadedModel | None = None) -> Iterator[LineResult]:
+    """Code each non-blank line with the rules and, when given, the learned model; one LineResult per line."""
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -55,8 +64,14 @@ def code_jsonl(nlp: Pipelines, lines: Iterable[str], name: str = "<stdin>") -> I
         except ExportError as exc:
             yield LineResult(number, error=exc)
             continue
-        codings = list(code(nlp, [text]))
+        output: dict = {"id": given_id, "lang": text.lang}
+        if text.lang not in PIPELINE_FOR_LANG:
+            yield LineResult(number, output={**output, "themes": [], "codes": [],
+                                             "not_coded": f"language {text.lang}"})
+            continue
+        codings = suggestions(nlp, model, [text])
         yield LineResult(number, output={
-            "id": given_id, "themes": themes_of(codings),
-            "codes": [{"code": c.code, "theme": c.theme, "rule": c.rule, "start": c.start, "end": c.end,
-                       "text": c.text, "score": c.score} for c in codings]})
+            **output, "themes": themes(codings),
+            "codes": [{"code": c.code, "theme": c.theme, "origin": c.origin, "rule": c.rule, "start": c.start,
+                       "end": c.end, "text": c.text if c.origin == "rule" else None, "score": c.score}
+                      for c in codings]})

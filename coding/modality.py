@@ -60,6 +60,16 @@ CUES: dict[str, dict[str, list[str]]] = {
         "boundary": ["but", "and", "or", "because", "which", "who", "when", "while"],
     },
 }
+#: Nynorsk: the Bokmål cues (they already list «ikkje», «utan») with Nynorsk's own words added.
+CUES["nn"] = {
+    **CUES["nb"],
+    "negation": CUES["nb"]["negation"] + ["inga", "ingenting", "korkje", "ikkje meir"],
+    "hypothetical": CUES["nb"]["hypothetical"] + ["kan|kunne|vil|ville tenkje meg|deg|seg|oss|dykk",
+                                                  "skulle ynskje|ønskje"],
+    "conditional": ["viss", "dersom", "om"],
+    "negation_after": CUES["nb"]["negation_after"] + ["ikkje meir"],
+    "boundary": CUES["nb"]["boundary"] + ["medan", "då"],
+}
 PUNCT_BOUNDARIES = {",", ";", ":", "–", "—", "-", "(", ")", ".", "!", "?", "…"}
 ASSERTED, NEGATED, HYPOTHETICAL = "asserted", "negated", "hypothetical"
 
@@ -141,13 +151,24 @@ class Modality:
         if self._named is None:
             patterns = self.nlp.get_pipe(self.ruler).patterns if self.ruler in self.nlp.pipe_names else []
             self._named = {p.get("id", ""): frozenset(named_words(p["pattern"])) for p in patterns}
+            if "bolyst_frames" in self.nlp.pipe_names:  # a frame names the words of its concepts
+                self._named.update(self.nlp.get_pipe("bolyst_frames").named_words())
         return self._named.get(rule_id, frozenset())
+
+    def frame_rules(self) -> frozenset[str]:
+        if "bolyst_frames" not in self.nlp.pipe_names:
+            return frozenset()
+        return self.nlp.get_pipe("bolyst_frames").rule_ids
 
     def reaches(self, doc: Doc, span: Span, cue: Cue) -> bool:
         """Does ``cue`` govern the match ``span``?"""
         if span.start <= cue.start and cue.end <= span.end:  # inside: unless the rule names the cue's words
             named = self.named(span.id_)
-            return not all(t.lower_ in named or t.lemma_ in named for t in doc[cue.start:cue.end])
+            if all(t.lower_ in named or t.lemma_ in named for t in doc[cue.start:cue.end]):
+                return False
+            if span.id_ in self.frame_rules():  # a frame spans a sentence: bolyst_frames judged negation inside
+                return cue.kind == "hypothetical" or (cue.kind == "conditional" and self.unreal(doc, cue, span))
+            return True
         if cue.end <= span.start:
             limit = self.negation_before if cue.kind == "negation" else self.hypothetical_before
             if cue.kind == "conditional" and not self.unreal(doc, cue, span):

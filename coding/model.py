@@ -1,28 +1,30 @@
-"""The learned suggester: a spaCy ``textcat_multilabel`` trained on the human codings of the training split.
+"""The learned suggester: a spaCy ``textcat_multilabel`` trained on the human codings of the learn-from splits.
 
 Pure core, no database: ``training_texts`` → ``train`` → ``suggest`` (``Coding`` records with origin and
-coder ``model``). ``fit_model`` does all three steps from the codebook, the excerpts and the decisions.
+coder ``model``). ``fit_model`` does all three steps from the codebook, the excerpts, their splits and the
+decisions.
 
-* **Labels** are the four themes. Sub-codes are not learned: the most frequent one has 15 training excerpts
-  and most have fewer than 8, too few for a text classifier (coding/FORMAT.md).
-* **Training data** is every excerpt of the *training* split (``Codebook.is_heldout`` false), never a
-  held-out one. Its target is the **union** of the human coders: a theme is present when any human coder's
-  decision in force adds or accepts it or a code under it. Every human coder read every excerpt, so an
-  excerpt without such a decision is a negative example (the "corpus" units of :mod:`agreement`).
-* **Model**: a blank ``nb`` pipeline with ``textcat_multilabel`` over ``spacy.TextCatBOW.v3`` (bag of
-  words, unigrams) on lower-case simplemma lemmas, trained from scratch; no model is downloaded.
-  These settings won a 5-fold cross-validation on the training split (``bolyst model cv``); the held-out
-  split was not looked at to choose them.
-* **Repeatable**: fixed seed (``spacy.util.fix_random_seed``), fixed epochs, excerpts sorted by id, a seeded
-  shuffle per epoch, scores rounded to 3 decimals; the same sources give the same suggestions.
-* **A suggestion** is a theme whose rounded score is at least ``threshold`` (0.5). A text classifier has no
+* **Labels** are the four themes. Sub-codes are too rare to learn (coding/FORMAT.md).
+* **Training data** is every excerpt of the splits rules are written from (``training`` of the seed
+  documents, ``dev`` of the development set; :mod:`bolyst.coding.splits`), never ``heldout`` or ``test``.
+  Its target is the **reference** coding where one covers the excerpt (``reference: true`` in a decision
+  file: the development set's reconciled coding), else the **union** of the human coders who read it (a
+  theme is present when any of them adds or accepts it or a code under it).
+* **Features**: the excerpt's simplemma lemmas and, with ``lemma+concepts`` (the default), a ``C_<name>``
+  token for every codebook concept found in it (:mod:`bolyst.coding.concepts`). Concepts are the same in
+  Bokmål, Nynorsk and English, so what is learned from one language carries to the others.
+* **Model**: a blank pipeline with ``textcat_multilabel`` over ``spacy.TextCatBOW.v3`` (bag of words),
+  trained from scratch; no model is downloaded.
+* **Repeatable**: fixed seed, fixed epochs, excerpts sorted by id, a seeded shuffle per epoch, scores
+  rounded to 3 decimals; the same sources give the same suggestions.
+* **A suggestion** is a theme whose rounded score is at least ``threshold``. A text classifier has no
   span, so its suggestion spans the whole excerpt (0 to len(text)).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 import spacy
@@ -35,24 +37,27 @@ from spacy.util import fix_random_seed, minibatch
 from .codebook import Codebook
 from .coder import MODEL, Coding, ExcerptLike
 from .decisions import Decision, latest
+from .splits import DEV, LEARN_FROM, TEST
 
 PIPE = "textcat_multilabel"
-FEATURES = ("lemma", "lower", "orth")
+FEATURES = ("lemma+concepts", "lemma", "lower", "orth")
 TARGETS = ("union", "all")
 DIGITS = 3  # stored scores are rounded to this many decimals
+#: features(text, lang) -> the tokens the bag of words reads (see ``featurizer`` in coding/suggest.py)
+Featurizer = Callable[[str, str], Sequence[str]]
 
 
 @dataclass(frozen=True)
 class ModelSettings:
-    """How the suggester is trained; the defaults are the ones ``bolyst model cv`` chose (training split)."""
+    """How the suggester is trained; the defaults are the ones ``bolyst model cv`` chose (learn-from splits)."""
 
-    features: str = "lemma"  # what a token is to the bag of words: lemma | lower | orth (the text as written)
+    features: str = "lemma+concepts"  # lemma+concepts | lemma | lower | orth (the text as written)
     ngram_size: int = 1  # 1 = single words, 2 = words and word pairs, …
     length: int = 2 ** 16  # rows of the bag-of-words hash table
-    epochs: int = 20
+    epochs: int = 10
     batch_size: int = 8
     seed: int = 0
-    threshold: float = 0.5  # a theme is suggested when its rounded score is at least this
+    threshold: float = 0.8  # a theme is suggested when its rounded score is at least this
     target: str = "union"  # union: any human coder applies the theme; all: every human coder does
     min_examples: int = 5  # a theme is learned with at least this many positive and negative excerpts
 
@@ -73,15 +78,19 @@ DEFAULT_SETTINGS = ModelSettings()
 
 @dataclass(frozen=True)
 class LabelledText:
-    """A training excerpt with the themes each human coder applies to it."""
+    """A training excerpt with the themes each human coder who read it applies, and its reference themes."""
 
     id: str
     text: str
     lang: str
-    themes: tuple[tuple[str, tuple[str, ...]], ...]  # (human coder, themes), every human coder, sorted
+    themes: tuple[tuple[str, tuple[str, ...]], ...]  # (human coder, themes), every coder who read it, sorted
+    reference: tuple[str, ...] | None = None  # the reference coding's themes, where one covers the excerpt
+    features: tuple[str, ...] = ()  # the tokens the bag of words reads (empty: computed from the text)
 
     def target(self, rule: str = "union") -> frozenset[str]:
-        """The themes the model learns for this excerpt: applied by any (union) or every (all) human coder."""
+        """The themes the model learns: the reference's, else those of any (union) or every (all) coder."""
+        if self.reference is not None:
+            return frozenset(self.reference)
         sets = [set(themes) for _, themes in self.themes]
         if not sets:
             return frozenset()
@@ -102,13 +111,32 @@ def human_themes(book: Codebook, decisions: Iterable[Decision]) -> dict[str, dic
     return result
 
 
-def training_texts(book: Codebook, texts: Iterable[ExcerptLike],
-                   decisions: Iterable[Decision]) -> list[LabelledText]:
-    """The excerpts of the training split, sorted by id, with every human coder's themes; held-out never."""
+def reads(scope: str, split: str) -> bool:
+    """Did a coder of ``scope`` read an excerpt of ``split``?"""
+    devset = split in (DEV, TEST)
+    return scope == "all" or (scope == "devset") == devset
+
+
+def training_texts(book: Codebook, texts: Iterable[ExcerptLike], decisions: Iterable[Decision],
+                   split_of: dict[str, str], featurize: Featurizer | None = None) -> list[LabelledText]:
+    """The excerpts of the learn-from splits, sorted by id, with the themes of every human coder who read
+    them; ``heldout`` and ``test`` never."""
+    decisions = list(decisions)
     humans = human_themes(book, decisions)
-    return [LabelledText(t.id, t.text, t.lang or "nb",
-                         tuple((c, tuple(sorted(humans[c].get(t.id, ())))) for c in sorted(humans)))
-            for t in sorted(texts, key=lambda t: t.id) if not book.is_heldout(t.id)]
+    scope = {d.coder: d.scope for d in decisions}
+    reference = {d.coder for d in decisions if d.reference}
+    out = []
+    for t in sorted(texts, key=lambda t: t.id):
+        split = split_of.get(t.id)
+        if split not in LEARN_FROM:
+            continue
+        readers = [c for c in sorted(humans) if reads(scope[c], split)]
+        refs = [c for c in readers if c in reference]
+        out.append(LabelledText(
+            t.id, t.text, t.lang or "nb", tuple((c, tuple(sorted(humans[c].get(t.id, ())))) for c in readers),
+            tuple(sorted(set().union(*(humans[c].get(t.id, set()) for c in refs)))) if refs else None,
+            tuple(featurize(t.text, t.lang or "nb")) if featurize else ()))
+    return out
 
 
 def learnable(examples: Sequence[LabelledText], themes: Sequence[str],
@@ -118,13 +146,15 @@ def learnable(examples: Sequence[LabelledText], themes: Sequence[str],
     return tuple(t for t in themes if min(counts[t], len(examples) - counts[t]) >= settings.min_examples)
 
 
-def feature_doc(nlp: Language, text: str, lang: str, features: str) -> Doc:
-    """The doc the bag of words reads: the pipeline's tokens, as lemmas or lower-case words when asked."""
+def feature_doc(nlp: Language, text: str, lang: str, features: str, given: Sequence[str] = ()) -> Doc:
+    """The doc the bag of words reads: ``given`` feature tokens, or the text's lemmas / lower-case words."""
+    if given:
+        return Doc(nlp.vocab, words=list(given))
     doc = nlp.make_doc(text)
     if features == "orth":
         return doc
-    words = [lemma(t.text, lang) if features == "lemma" else t.text.lower() for t in doc if not t.is_space]
-    return Doc(nlp.vocab, words=words)
+    words = [lemma(t.text, lang) if features.startswith("lemma") else t.text.lower() for t in doc if not t.is_space]
+    return Doc(nlp.vocab, words=words or ["_"])
 
 
 def train(examples: Sequence[LabelledText], labels: Sequence[str],
@@ -140,7 +170,8 @@ def train(examples: Sequence[LabelledText], labels: Sequence[str],
     data = []
     for e in sorted(examples, key=lambda e: e.id):
         cats = {label: float(label in e.target(settings.target)) for label in labels}
-        data.append(Example.from_dict(feature_doc(nlp, e.text, e.lang, settings.features), {"cats": cats}))
+        data.append(Example.from_dict(feature_doc(nlp, e.text, e.lang, settings.features, e.features),
+                                      {"cats": cats}))
     optimizer = nlp.initialize(lambda: data)
     shuffle = random.Random(settings.seed)
     for _ in range(settings.epochs):
@@ -151,21 +182,27 @@ def train(examples: Sequence[LabelledText], labels: Sequence[str],
     return nlp
 
 
-def scores(nlp: Language, texts: Iterable[ExcerptLike], settings: ModelSettings = DEFAULT_SETTINGS
-           ) -> dict[str, dict[str, float]]:
+def scores(nlp: Language, texts: Iterable[ExcerptLike], settings: ModelSettings = DEFAULT_SETTINGS,
+           featurize: Featurizer | None = None) -> dict[str, dict[str, float]]:
     """excerpt id → label → score, rounded to ``DIGITS`` decimals."""
     items = list(texts)
-    docs = (feature_doc(nlp, t.text, t.lang or "nb", settings.features) for t in items)
+
+    def given(t: ExcerptLike) -> Sequence[str]:
+        if getattr(t, "features", ()):
+            return t.features  # type: ignore[attr-defined]
+        return featurize(t.text, t.lang or "nb") if featurize else ()
+
+    docs = (feature_doc(nlp, t.text, t.lang or "nb", settings.features, given(t)) for t in items)
     return {t.id: {label: round(float(value), DIGITS) for label, value in sorted(doc.cats.items())}
             for t, doc in zip(items, nlp.get_pipe(PIPE).pipe(docs))}
 
 
-def suggest(nlp: Language, texts: Iterable[ExcerptLike],
-            settings: ModelSettings = DEFAULT_SETTINGS) -> Iterator[Coding]:
+def suggest(nlp: Language, texts: Iterable[ExcerptLike], settings: ModelSettings = DEFAULT_SETTINGS,
+            featurize: Featurizer | None = None) -> Iterator[Coding]:
     """One ``Coding`` per excerpt and theme scored at least ``threshold``; span = the whole excerpt."""
     items = sorted(texts, key=lambda t: t.id)
     by_id = {t.id: t for t in items}
-    for excerpt, cats in scores(nlp, items, settings).items():
+    for excerpt, cats in scores(nlp, items, settings, featurize).items():
         text = by_id[excerpt].text
         for label, score in cats.items():
             if score >= settings.threshold:
@@ -186,10 +223,12 @@ class TrainedModel:
 
 
 def fit_model(book: Codebook, texts: Iterable[ExcerptLike], decisions: Iterable[Decision],
-              settings: ModelSettings = DEFAULT_SETTINGS) -> TrainedModel | None:
-    """Train on the training split's human codings; None when no theme has enough examples to learn."""
+              split_of: dict[str, str], settings: ModelSettings = DEFAULT_SETTINGS,
+              featurize: Featurizer | None = None) -> TrainedModel | None:
+    """Train on the learn-from splits' human codings; None when no theme has enough examples to learn."""
     decisions = list(decisions)
-    examples = training_texts(book, texts, decisions)
+    examples = training_texts(book, texts, decisions, split_of,
+                              featurize if settings.features == "lemma+concepts" else None)
     labels = learnable(examples, book.themes, settings)
     if not labels:
         return None

@@ -1,10 +1,12 @@
-"""Choosing the suggester's settings by k-fold cross-validation on the training split only.
+"""Choosing the suggester's settings by k-fold cross-validation on the learn-from splits only.
 
 Each fold trains on the other folds' excerpts and scores its own; the pooled out-of-fold suggestions are
-then measured against each human coder exactly as :mod:`agreement` measures any coder (Cohen's κ,
-precision, recall, F1 per theme), at each candidate threshold (the threshold needs no retraining).
-Folds are fixed: excerpts sorted by id, excerpt *i* in fold *i mod k*.
-Held-out excerpts never enter: ``training_texts`` drops them before anything here sees the data.
+then measured against the target (the reference coding, else each human coder) as :mod:`agreement`
+measures any coder (Cohen's κ, precision, recall, F1 per theme), at each candidate threshold, alone and
+**combined** with the rules (a theme when a rule codes it or the model scores it at or above the
+threshold: the policy of :mod:`bolyst.coding.suggest`). Folds are **by source** (every excerpt of one
+source in one fold, sources sorted by id, source *i* in fold *i mod k*), so a fold never learns from the
+text it is scored on. Held-out and test excerpts never enter: ``training_texts`` drops them first.
 """
 
 from __future__ import annotations
@@ -19,9 +21,8 @@ from .model import DEFAULT_SETTINGS, LabelledText, ModelSettings, learnable, sco
 
 FOLDS = 5
 #: The settings compared by ``bolyst model cv`` (the defaults are among them).
-GRID: dict[str, tuple] = {"features": ("lemma", "lower", "orth"), "ngram_size": (1, 2),
-                          "epochs": (10, 20, 30), "target": ("union", "all")}
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
+GRID: dict[str, tuple] = {"features": ("lemma+concepts", "lemma"), "ngram_size": (1, 2), "epochs": (10, 20)}
+THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def grid(base: ModelSettings = DEFAULT_SETTINGS, axes: dict[str, tuple] | None = None) -> list[ModelSettings]:
@@ -34,25 +35,33 @@ def out_of_fold(examples: Sequence[LabelledText], labels: Sequence[str], setting
                 folds: int = FOLDS) -> dict[str, dict[str, float]]:
     """excerpt id → label → score, each from a model that did not see that excerpt."""
     ordered = sorted(examples, key=lambda e: e.id)
+    sources = sorted({source_of(e.id) for e in ordered})
+    fold_of = {s: i % folds for i, s in enumerate(sources)}
     result: dict[str, dict[str, float]] = {}
     for fold in range(folds):
-        trained = [e for i, e in enumerate(ordered) if i % folds != fold]
-        tested = [e for i, e in enumerate(ordered) if i % folds == fold]
+        trained = [e for e in ordered if fold_of[source_of(e.id)] != fold]
+        tested = [e for e in ordered if fold_of[source_of(e.id)] == fold]
         if tested:
             result.update(scores(train(trained, labels, settings), tested, settings))
     return result
 
 
+def source_of(excerpt_id: str) -> str:
+    return excerpt_id.split("/", 1)[0]
+
+
 def measure(examples: Sequence[LabelledText], predicted: dict[str, dict[str, float]], labels: Sequence[str],
-            threshold: float) -> list[dict]:
-    """One row per label and human coder: κ, precision, recall and F1 of the suggestions at ``threshold``."""
+            threshold: float, rule_themes: dict[str, set[str]] | None = None) -> list[dict]:
+    """One row per label: κ, precision, recall and F1 of the suggestions at ``threshold`` against the target
+    (the reference coding, else the union of the coders who read the excerpt). With ``rule_themes``, a
+    theme is suggested also when the rules code it (the combined policy)."""
     ordered = sorted(examples, key=lambda e: e.id)
-    coders = sorted({coder for e in ordered for coder, _ in e.themes})
     rows = []
     for label in labels:
-        suggested = [predicted[e.id].get(label, 0.0) >= threshold for e in ordered]
-        for coder in coders:
-            truth = [label in e.by(coder) for e in ordered]
+        suggested = [predicted[e.id].get(label, 0.0) >= threshold
+                     or (rule_themes is not None and label in rule_themes.get(e.id, ())) for e in ordered]
+        for coder in ("target",):
+            truth = [label in e.target() for e in ordered]
             s = precision_recall(suggested, truth)
             rows.append({"theme": label, "coder": coder, "n_units": s.n_units,
                          "kappa": cohen_kappa(suggested, truth).kappa, "precision": s.precision,
@@ -62,9 +71,11 @@ def measure(examples: Sequence[LabelledText], predicted: dict[str, dict[str, flo
 
 def cross_validate(examples: Sequence[LabelledText], themes: Sequence[str],
                    candidates: Iterable[ModelSettings], folds: int = FOLDS, thresholds: Sequence[float] = THRESHOLDS,
-                   progress: Callable[[int, ModelSettings], None] | None = None) -> list[dict]:
-    """Per candidate and threshold: the mean κ and F1 over themes and human coders (an undefined κ or F1
-    counts as 0), and the per-theme mean κ; best first."""
+                   progress: Callable[[int, ModelSettings], None] | None = None,
+                   rule_themes: dict[str, set[str]] | None = None) -> list[dict]:
+    """Per candidate and threshold: the mean κ and F1 over themes (an undefined κ or F1 counts as 0) and the
+    per-theme κ, of the model alone and (with ``rule_themes``) combined with the rules; best combined
+    first, and the rules alone as a row of their own (``features`` "rules only")."""
     results = []
     for number, settings in enumerate(candidates, start=1):
         if progress:
@@ -75,9 +86,17 @@ def cross_validate(examples: Sequence[LabelledText], themes: Sequence[str],
         predicted = out_of_fold(examples, labels, settings, folds)
         for threshold in thresholds:
             rows = measure(examples, predicted, labels, threshold)
-            per_theme = {t: mean(r["kappa"] or 0.0 for r in rows if r["theme"] == t) for t in labels}
+            both = measure(examples, predicted, labels, threshold, rule_themes) if rule_themes is not None else rows
             results.append({**asdict(replace(settings, threshold=threshold)),
                             "mean_kappa": mean(r["kappa"] or 0.0 for r in rows),
                             "mean_f1": mean(r["f1"] or 0.0 for r in rows),
-                            **{f"kappa_{t}": k for t, k in per_theme.items()}})
-    return sorted(results, key=lambda r: (-round(r["mean_kappa"], 6), -round(r["mean_f1"], 6)))
+                            "combined_kappa": mean(r["kappa"] or 0.0 for r in both),
+                            **{f"kappa_{t}": mean(r["kappa"] or 0.0 for r in both if r["theme"] == t)
+                               for t in labels}})
+    if rule_themes is not None:
+        alone = measure(examples, {e.id: {} for e in examples}, list(themes), 1.1, rule_themes)
+        results.append({**asdict(DEFAULT_SETTINGS), "features": "rules only", "threshold": None,
+                        "mean_kappa": None, "mean_f1": mean(r["f1"] or 0.0 for r in alone),
+                        "combined_kappa": mean(r["kappa"] or 0.0 for r in alone),
+                        **{f"kappa_{t}": mean(r["kappa"] or 0.0 for r in alone if r["theme"] == t) for t in themes}})
+    return sorted(results, key=lambda r: (-round(r["combined_kappa"], 6), -round(r["mean_kappa"] or 0, 6)))

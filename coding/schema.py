@@ -5,7 +5,9 @@ from __future__ import annotations
 from bolyst.corpus.shape import Column as C
 from bolyst.corpus.shape import Table, View
 
-SPLIT = "Held-out part (coding/FORMAT.md): 'heldout' (rules were not written from it) or 'training'."
+SPLIT = ("Split (coding/FORMAT.md): seed documents 'training' or 'heldout' (by passage), development set 'dev' or "
+         "'test' (by source). Rules are written and models trained from training and dev only.")
+LANG = "Language of the excerpts compared: nb, nn, en, or 'all' (every language; sub-codes are compared on 'all' only)."
 LEVEL = "'theme' (a top-level code, present when any code under it is) or 'code' (a sub-code, present when it or any code under it is)."
 
 CODES = Table(
@@ -104,6 +106,10 @@ CODING_DECISIONS = Table(
         C("date", str, "Date of the decision (YYYY-MM-DD)."),
         C("note", str, "The coder's reasoning."),
         C("in_force", int, "1 when this is the coder's latest decision on this excerpt and code, else 0."),
+        C("scope", str, "Which excerpts the coder read: 'documents' (the knowledge base's documents), 'devset' "
+                        "(the development set) or 'all'; an excerpt in scope without a decision carries none of "
+                        "the coder's codes."),
+        C("reference", int, "1 for the reconciled reference coding that models learn from and are measured on."),
         C("file", str, "Decisions file (relative to coding/)."),
         C("line", int, "Line of the decision in that file."),
     ),
@@ -138,16 +144,19 @@ EXCERPT_SPLITS = Table(
     (
         C("excerpt", str, "The excerpt.", fk="excerpts"),
         C("split", str, SPLIT),
+        C("lang", str, "Language of the excerpt."),
+        C("source_group", str, "'devset' for the development set, empty for the knowledge base's documents."),
         C("coders", str, "Human coders with a decision on this excerpt, separated by ', ' (they coded it)."),
     ),
-    pk=("excerpt",), facets=("split",),
+    pk=("excerpt",), facets=("split", "lang", "source_group"),
 )
 
 _WHERE = (
     C("level", str, LEVEL),
     C("code", str, "The code (or theme) compared.", fk="codes"),
     C("theme", str, "Its theme.", fk="codes"),
-    C("split", str, SPLIT + " 'all' is both together."),
+    C("split", str, SPLIT + " 'all' is every split together."),
+    C("lang", str, LANG),
     C("units", str, "Which excerpts a human coder is taken to have coded: 'corpus' (all: an excerpt without a "
                     "decision carries none of their codes) or 'decided' (only those with a decision)."),
 )
@@ -168,7 +177,8 @@ AGREEMENT_KAPPA = Table(
         C("expected", float, "Chance agreement p_e from each coder's own rate of applying the code."),
         C("kappa", float, "Cohen's κ = (p_o − p_e) / (1 − p_e); empty when p_e = 1 (both coders constant)."),
     ),
-    pk=("level", "code", "split", "coder_a", "coder_b"), facets=("level", "split", "coder_a", "coder_b"),
+    pk=("level", "code", "split", "lang", "coder_a", "coder_b"),
+    facets=("level", "split", "lang", "coder_a", "coder_b"),
 )
 
 AGREEMENT_ALPHA = Table(
@@ -181,14 +191,16 @@ AGREEMENT_ALPHA = Table(
         C("expected_disagreement", float, "D_e: share of disagreeing pairs expected by chance."),
         C("alpha", float, "Krippendorff's α = 1 − D_o / D_e; empty when D_e = 0."),
     ),
-    pk=("level", "code", "split"), facets=("level", "split"),
+    pk=("level", "code", "split", "lang"), facets=("level", "split", "lang"),
 )
 
 AGREEMENT_SCORES = Table(
     "agreement_scores", "Each automatic coder (rules, model) measured against each human coder: precision, "
                         "recall and F1 on the presence of a code, over the excerpts the human coded.",
     _WHERE + (
-        C("auto_coder", str, "The automatic coder measured: 'auto' (the codebook rules) or 'model' (the trained model)."),
+        C("auto_coder", str, "The automatic coder measured: 'auto' (the codebook rules), 'model' (the trained model) "
+                             "or 'combined' (what `bolyst code` suggests: the rules' codes, and each theme the model "
+                             "scores at or above its threshold)."),
         C("coder", str, "The human coder taken as the truth."),
         C("n_units", int, "Excerpts the human coder coded (see units)."),
         C("tp", int, "True positives: both apply the code."),
@@ -199,7 +211,8 @@ AGREEMENT_SCORES = Table(
         C("recall", float, "tp / (tp + fn); empty when the human never applies it."),
         C("f1", float, "Harmonic mean of precision and recall (0 when both are 0); empty when either is empty."),
     ),
-    pk=("level", "code", "split", "auto_coder", "coder"), facets=("level", "split", "auto_coder", "coder"),
+    pk=("level", "code", "split", "lang", "auto_coder", "coder"),
+    facets=("level", "split", "lang", "auto_coder", "coder"),
 )
 
 TABLES: tuple[Table, ...] = (CODES, CODE_EXAMPLES, CODE_RULES, CODINGS, CODING_MODELS, CODING_DECISIONS,

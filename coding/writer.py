@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from .codebook import Codebook
+from .splits import SplitRow
 from .coder import Coding
 from .decisions import Decision, latest
 from .model import MODEL, TrainedModel
@@ -52,16 +53,25 @@ def save_codebook(db: sqlite_utils.Database, book: Codebook) -> dict[str, int]:
     return {"codes": len(rows), "code_rules": len(book.rules)}
 
 
-def save_splits(db: sqlite_utils.Database, book: Codebook, excerpt_ids: Iterable[str],
-                decisions: Iterable[Decision]) -> int:
+def split_rows(db: sqlite_utils.Database) -> list[SplitRow]:
+    """What :func:`bolyst.coding.splits.assign_splits` needs of every excerpt the corpus stage wrote."""
+    return [SplitRow(r["id"], r["source"], r["grp"], r["title"], r["line_start"], r["line_end"], r["lang"])
+            for r in db.query('select e.id, e.source, e.lang, e.line_start, e.line_end, s."group" as grp, s.title '
+                              "from excerpts e join sources s on s.id = e.source order by e.id")]
+
+
+def save_splits(db: sqlite_utils.Database, book: Codebook, decisions: Iterable[Decision]) -> dict[str, str]:
+    """Store each excerpt's split, language and coders; returns excerpt → split."""
     coders: dict[str, set[str]] = {}
     for d in decisions:
         coders.setdefault(d.excerpt, set()).add(d.coder)
+    rows = split_rows(db)
+    split_of = book.splits(rows)
     db["excerpt_splits"].delete_where()
-    rows = [{"excerpt": e, "split": "heldout" if book.is_heldout(e) else "training",
-             "coders": ", ".join(sorted(coders.get(e, ()))) or None} for e in sorted(excerpt_ids)]
-    db["excerpt_splits"].insert_all(rows)
-    return len(rows)
+    db["excerpt_splits"].insert_all(
+        {"excerpt": r.id, "split": split_of[r.id], "lang": r.lang, "source_group": r.group,
+         "coders": ", ".join(sorted(coders.get(r.id, ()))) or None} for r in rows)
+    return split_of
 
 
 def _split(db: sqlite_utils.Database) -> dict[str, str]:
@@ -116,7 +126,8 @@ def save_decisions(db: sqlite_utils.Database, book: Codebook, decisions: list[De
     db["coding_decisions"].insert_all(
         ({"id": f"{d.coder}#{d.position}", "coder": d.coder, "excerpt": d.excerpt, "code": d.code,
           "action": d.action, "date": d.date, "note": d.note,
-          "in_force": int(in_force[(d.coder, d.excerpt, d.code)] is d), "file": d.file, "line": d.line}
+          "in_force": int(in_force[(d.coder, d.excerpt, d.code)] is d), "scope": d.scope,
+          "reference": int(d.reference), "file": d.file, "line": d.line}
          for d in sorted(decisions, key=lambda d: (d.coder, d.position))), pk="id")
     db.execute("delete from codings where origin = ?", [HUMAN])
     rows = [{"id": f"human:{d.coder}@{d.excerpt}:{d.code}", "excerpt": d.excerpt, "code": d.code,

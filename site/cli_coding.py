@@ -71,11 +71,13 @@ def _code_jsonl(coding_dir: Path, stream) -> None:
     from bolyst.coding.build import CODEBOOK, cached_nlp
     from bolyst.coding.codebook import load_codebook
     from bolyst.coding.jsonl import code_jsonl
+    from bolyst.coding.suggest import load_model
 
     nlp = cached_nlp(load_codebook(coding_dir / CODEBOOK))
+    model = load_model(coding_dir / "model")
     name = "<stdin>" if stream.name == "<stdin>" else stream.name
     failed = 0
-    for result in code_jsonl(nlp, stream, name):
+    for result in code_jsonl(nlp, stream, name, model):
         if result.error:
             failed += 1
             click.echo(f"Error: {result.error}", err=True)
@@ -162,12 +164,15 @@ def review_import(sheet: Path, coder: str, db_path: Path, coding_dir: Path, date
               help="Excerpts a human coder has coded: the whole corpus (no decision = no code), or only "
                    "those with a decision in their file (for coders who reviewed part of the corpus).")
 def agreement(db_path: Path, units: str) -> None:
-    """Compute and store agreement between coders; print it per theme, held-out and training apart.
+    """Compute and store agreement between coders; print it per theme, split and language.
 
     Cohen's κ for each pair of coders ('auto' is the codebook rules, 'model' the trained
-    suggester), Krippendorff's α across all coders, and each automatic coder's precision / recall /
-    F1 against each human, per code and theme. Stored in agreement_kappa, agreement_alpha and
-    agreement_scores. A build computes them with --units corpus.
+    suggester, 'combined' the two together as `bolyst code` suggests), Krippendorff's α across all
+    coders, and each automatic coder's precision / recall / F1 against each human, per code and
+    theme, on each split (seed documents: training, heldout; development set: dev, test) and per
+    language (nb, nn, en) for the themes. The summary first: κ on the test and held-out splits
+    against the reference coding. Stored in agreement_kappa, agreement_alpha and agreement_scores.
+    A build computes them with --units corpus.
 
     \b
     Example:
@@ -187,24 +192,57 @@ def _fmt(value: float | None) -> str:
 
 
 def format_theme_agreement(tables: dict[str, list[dict]]) -> str:
-    """A plain-text table of the theme-level rows (κ, then P/R/F1, then α)."""
+    """Plain-text tables: the summary per language, then every theme-level row (κ, P/R/F1), then α."""
     pairs = [r for r in tables["agreement_kappa"] if r["level"] == "theme"]
     width = max([28] + [len(r["coder_a"]) + len(r["coder_b"]) + 3 for r in pairs])
-    lines = [f"{'split':<9} {'theme':<8} {'coders':<{width}} {'n':>4} {'κ':>6} {'P':>6} {'R':>6} {'F1':>6}"]
-    scores = {(r["split"], r["code"], r["auto_coder"], r["coder"]): r for r in tables["agreement_scores"]}
+    lines = format_summary(pairs)
+    lines.append(f"{'split':<9} {'lang':<4} {'theme':<8} {'coders':<{width}} {'n':>4} {'κ':>6} {'P':>6} {'R':>6} "
+                 f"{'F1':>6}")
+    scores = {(r["split"], r["lang"], r["code"], r["auto_coder"], r["coder"]): r for r in tables["agreement_scores"]}
     for r in pairs:
-        s = scores.get((r["split"], r["code"], r["coder_a"], r["coder_b"]))
-        lines.append(f"{r['split']:<9} {r['code']:<8} {r['coder_a'] + ' × ' + r['coder_b']:<{width}} {r['n_units']:>4} "
-                     f"{_fmt(r['kappa']):>6} {_fmt(s and s['precision']):>6} {_fmt(s and s['recall']):>6} "
-                     f"{_fmt(s and s['f1']):>6}")
+        s = scores.get((r["split"], r["lang"], r["code"], r["coder_a"], r["coder_b"]))
+        lines.append(f"{r['split']:<9} {r['lang']:<4} {r['code']:<8} {r['coder_a'] + ' × ' + r['coder_b']:<{width}} "
+                     f"{r['n_units']:>4} {_fmt(r['kappa']):>6} {_fmt(s and s['precision']):>6} "
+                     f"{_fmt(s and s['recall']):>6} {_fmt(s and s['f1']):>6}")
     lines.append("")
-    lines.append(f"{'split':<9} {'theme':<8} {'n':>4} {'α':>6}  coders")
+    lines.append(f"{'split':<9} {'lang':<4} {'theme':<8} {'n':>4} {'α':>6}  coders")
     for r in tables["agreement_alpha"]:
         if r["level"] == "theme":
-            lines.append(f"{r['split']:<9} {r['code']:<8} {r['n_units']:>4} {_fmt(r['alpha']):>6}  {r['coders']}")
-    if len(lines) == 3:
+            lines.append(f"{r['split']:<9} {r['lang']:<4} {r['code']:<8} {r['n_units']:>4} {_fmt(r['alpha']):>6}  "
+                         f"{r['coders']}")
+    if not pairs:
         return "No coder to compare with yet: add human decisions in coding/decisions/ (bolyst review import)."
     return "\n".join(lines)
+
+
+#: The summary's comparisons: per split, the reference coder and the second human coder to compare with it.
+SUMMARY = (("test", "devset-reconciled", "devset-coder-a", "devset-coder-b"),
+           ("heldout", "lead-researcher", "lead-researcher", "second-coder"))
+THEMES = ("push", "pull", "stay", "retain")
+
+
+def format_summary(pairs: list[dict]) -> list[str]:
+    """Theme κ per language on the measuring splits: each automatic coder against the reference, and two
+    humans against each other (the ceiling to read the coders against)."""
+    kappa = {(r["split"], r["lang"], r["code"], r["coder_a"], r["coder_b"]): r["kappa"] for r in pairs}
+    lines = []
+    for split, reference, human_a, human_b in SUMMARY:
+        rows = [(f"{auto} × {reference}", auto, reference) for auto in ("auto", "model", "combined")]
+        rows.append((f"{human_a} × {human_b}", human_a, human_b))
+        found = [(label, a, b) for label, a, b in rows if (split, "all", "push", a, b) in kappa]
+        if not found:
+            continue
+        lines.append(f"κ per theme on the {split} split ({', '.join(THEMES)}; mean):")
+        for lang in ("all", "nb", "nn", "en"):
+            for label, a, b in found:
+                values = [kappa.get((split, lang, t, a, b)) for t in THEMES]
+                if all(v is None for v in values):
+                    continue
+                mean = sum(v or 0.0 for v in values) / len(values)
+                lines.append(f"  {lang:<4} {label:<40} " + " ".join(f"{_fmt(v):>6}" for v in values)
+                             + f"   mean {mean:.2f}")
+        lines.append("")
+    return lines
 
 
 @click.group()
@@ -237,31 +275,73 @@ def model_cv(db_path: Path, coding_dir: Path, folds: int, top: int) -> None:
     Example:
       bolyst model cv --db bolyst.db --folds 5
     """
-    from bolyst.coding.build import load_sources, read_db_excerpts
+    from bolyst.coding.build import cached_nlp, load_sources, read_db_excerpts
+    from bolyst.coding.coder import code
     from bolyst.coding.model import DEFAULT_SETTINGS, training_texts
     from bolyst.coding.model_cv import cross_validate, grid
+    from bolyst.coding.suggest import featurizer
+    from bolyst.coding.writer import split_rows
 
-    excerpts = read_db_excerpts(_open_db(db_path))
+    db = _open_db(db_path)
+    excerpts = read_db_excerpts(db)
     book, decisions = load_sources(coding_dir, {e.id for e in excerpts})
-    examples = training_texts(book, excerpts, decisions)
+    nlp = cached_nlp(book)
+    examples = training_texts(book, excerpts, decisions, book.splits(split_rows(db)), featurizer(nlp))
+    rule_themes: dict[str, set[str]] = {}
+    for c in code(nlp, examples):
+        rule_themes.setdefault(c.excerpt, set()).add(c.theme)
     candidates = grid()
-    click.echo(f"Cross-validating {len(candidates)} settings on {len(examples)} training excerpts, {folds} folds …",
-               err=True)
+    click.echo(f"Cross-validating {len(candidates)} settings on {len(examples)} learn-from excerpts (training "
+               f"and dev splits), {folds} folds by source …", err=True)
     results = cross_validate(examples, book.themes, candidates, folds,
-                             progress=lambda n, s: click.echo(f"  {n}/{len(candidates)} {s.describe()}", err=True))
+                             progress=lambda n, s: click.echo(f"  {n}/{len(candidates)} {s.describe()}", err=True),
+                             rule_themes=rule_themes)
     click.echo(format_cv(results[:top], book.themes, DEFAULT_SETTINGS))
+
+
+@model.command(name="train")
+@DB_OPTION
+@CODING_DIR_OPTION
+def model_train(db_path: Path, coding_dir: Path) -> None:
+    """Train the suggester on the built database's learn-from splits and save it to <coding-dir>/model/.
+
+    The saved model is the one `bolyst code --jsonl` uses (a build trains its own). Training is
+    repeatable: the same corpus and decisions give the same model, and its fingerprint (of the training
+    texts, targets and features) is saved beside it.
+
+    \b
+    Example:
+      bolyst build && bolyst model train --db bolyst.db
+    """
+    from bolyst.coding.build import cached_nlp, load_sources, read_db_excerpts
+    from bolyst.coding.model import fit_model, training_texts
+    from bolyst.coding.suggest import featurizer, fingerprint, save_model
+    from bolyst.coding.writer import split_rows
+    from bolyst.corpus.errors import BolystError
+
+    db = _open_db(db_path)
+    excerpts = read_db_excerpts(db)
+    book, decisions = load_sources(coding_dir, {e.id for e in excerpts})
+    split_of, features = book.splits(split_rows(db)), featurizer(cached_nlp(book))
+    trained = fit_model(book, excerpts, decisions, split_of, featurize=features)
+    if trained is None:
+        raise BolystError("no theme has enough human codings to learn", path=coding_dir / "decisions",
+                          fix="code at least 5 excerpts with and 5 without each theme")
+    examples = training_texts(book, excerpts, decisions, split_of, features)
+    folder = save_model(trained, coding_dir / "model", fingerprint(examples))
+    click.echo(f"Trained on {trained.n_training} excerpts ({', '.join(f'{k} {v}' for k, v in trained.positives)});"
+               f" saved to {folder}")
 
 
 def format_cv(results: list[dict], themes: tuple[str, ...], default) -> str:
     """The cross-validation table; '*' marks the settings the build uses."""
     keys = ("features", "ngram_size", "epochs", "target", "threshold")
-    lines = [f"  {'features':<8} {'ngram':>5} {'epochs':>6} {'target':<6} {'thresh':>6} {'κ':>6} {'F1':>6} "
+    lines = [f"  {'features':<14} {'ngram':>5} {'epochs':>6} {'thresh':>6} {'κ model':>8} {'κ +rules':>8} "
              + " ".join(f"{'κ ' + t:>9}" for t in themes)]
     for r in results:
         mark = "*" if all(r[k] == getattr(default, k) for k in keys) else " "
-        lines.append(f"{mark} {r['features']:<8} {r['ngram_size']:>5} {r['epochs']:>6} {r['target']:<6} "
-                     f"{r['threshold']:>6} "
-                     f"{_fmt(r['mean_kappa']):>6} {_fmt(r['mean_f1']):>6} "
+        lines.append(f"{mark} {r['features']:<14} {r['ngram_size']:>5} {r['epochs']:>6} "
+                     f"{_fmt(r['threshold']):>6} {_fmt(r['mean_kappa']):>8} {_fmt(r['combined_kappa']):>8} "
                      + " ".join(f"{_fmt(r.get('kappa_' + t)):>9}" for t in themes))
     return "\n".join(lines)
 

@@ -45,23 +45,31 @@ def test_code_jsonl_round_trip(coded):
         {"id": 7, "text": "We were lonely.", "lang": "en"},
         {"id": "q3", "text": "Hei", "lang": "de"},
         {"id": "q4", "text": "Ingenting å kode."},
+        {"id": "q5", "text": "We were so lonely there."},  # no lang: detected
+        {"id": "q6", "text": "Jag trivs inte här, vi var ensamma.", "lang": ""},  # Swedish: recorded, not coded
+        {"id": "q7", "text": "Hei", "lang": 3},
     ]
     stdin = "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
     result = CliRunner().invoke(cli, ["code", "--jsonl", "-", "--coding-dir", str(coding)], input=stdin)
     assert result.exit_code == 1
+    lonely = {"code": "push.loneliness", "theme": "push", "origin": "rule", "rule": "push.loneliness.lonely",
+              "start": 8, "end": 14, "text": "lonely", "score": 0.8}
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
-        {"id": "q1", "themes": ["push"], "codes": [
-            {"code": "push.loneliness.no-friends", "theme": "push", "rule": "push.loneliness.no-friends.ingen-venner",
-             "start": 7, "end": 19, "text": "ingen venner", "score": 0.9}]},
-        {"id": 7, "themes": ["push"], "codes": [
-            {"code": "push.loneliness", "theme": "push", "rule": "push.loneliness.lonely", "start": 8, "end": 14,
-             "text": "lonely", "score": 0.8}]},
-        {"id": "q4", "themes": [], "codes": []},
+        {"id": "q1", "lang": "nb", "themes": ["push"], "codes": [
+            {"code": "push.loneliness.no-friends", "theme": "push", "origin": "rule",
+             "rule": "push.loneliness.no-friends.ingen-venner", "start": 7, "end": 19, "text": "ingen venner",
+             "score": 0.9}]},
+        {"id": 7, "lang": "en", "themes": ["push"], "codes": [lonely]},
+        {"id": "q3", "lang": "de", "themes": [], "codes": [], "not_coded": "language de"},
+        {"id": "q4", "lang": "nb", "themes": [], "codes": []},
+        {"id": "q5", "lang": "en", "themes": ["push"], "codes": [{**lonely, "start": 11, "end": 17}]},
+        {"id": "q6", "lang": "sv", "themes": [], "codes": [], "not_coded": "language sv"},
     ]
     assert result.stderr.splitlines() == [
         ('Error: <stdin>, line 2: not JSON (Expecting value at column 1) — each line is one JSON object: '
          '{"id": "…", "text": "…", "lang": "nb"}'),
-        "Error: <stdin>, line 4: lang 'de' of 'q3' cannot be coded — use one of: nb, no, nn, en",
+        ('Error: <stdin>, line 8: \'lang\' of \'q7\' must be a language code such as "nb" — each line is one JSON '
+         'object: {"id": "…", "text": "…", "lang": "nb"}'),
         "2 line(s) had errors; the others were coded.",
     ]
 
@@ -203,12 +211,13 @@ def test_agreement_prints_and_stores(work):
     (coding / "decisions" / "tester.yaml").write_text(EXPECTED_DECISIONS, encoding="utf-8")
     assert CliRunner().invoke(cli, ["code", "--db", str(db_path), "--coding-dir", str(coding)]).exit_code == 0
     db = sqlite_utils.Database(db_path)
-    n_excerpts = db["excerpts"].count
-    auto_push = db.execute("select count(distinct excerpt) from codings where origin = 'rule' and theme = 'push'"
-                           ).fetchone()[0]
+    # tester's file has no scope: it covers the knowledge base's documents, not the development set
+    n_excerpts = db.execute("select count(*) from excerpts where source_group is null").fetchone()[0]
+    auto_push = db.execute("select count(distinct excerpt) from codings where origin = 'rule' and theme = 'push' "
+                           "and excerpt in (select id from excerpts where source_group is null)").fetchone()[0]
     query = ("select n_units, both, a_only, b_only, neither, units from agreement_kappa where split = 'all' "
-             "and code = 'push' and coder_a = 'auto' and coder_b = 'tester'")
-    # --units corpus (the build's default): tester read every excerpt; only LONELY carries push for both
+             "and lang = 'all' and code = 'push' and coder_a = 'auto' and coder_b = 'tester'")
+    # --units corpus (the build's default): tester read every excerpt in scope; only LONELY carries push for both
     assert db.execute(query).fetchone() == (n_excerpts, 1, auto_push - 1, 0, n_excerpts - auto_push, "corpus")
 
     result = CliRunner().invoke(cli, ["agreement", "--db", str(db_path), "--units", "decided"])
@@ -216,8 +225,8 @@ def test_agreement_prints_and_stores(work):
     # --units decided: tester coded the two excerpts with a decision; both apply push to LONELY only
     assert db.execute(query).fetchone() == (2, 1, 0, 0, 1, "decided")
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["split", "theme", "coders", "n", "κ", "P", "R", "F1"]
-    assert "all       push     auto × tester                   2   1.00   1.00   1.00   1.00" in lines
+    assert ["split", "lang", "theme", "coders", "n", "κ", "P", "R", "F1"] in [line.split() for line in lines]
+    assert "all       all  push     auto × tester                   2   1.00   1.00   1.00   1.00" in lines
 
 
 async def test_datasette_shows_codings_facets_and_the_canned_queries(datasette, built_db):

@@ -23,6 +23,8 @@ from bolyst.coding.model import (
     training_texts,
 )
 from bolyst.coding.model_cv import cross_validate, out_of_fold
+from bolyst.coding.splits import LEARN_FROM
+from bolyst.coding.writer import split_rows
 from bolyst.site.cli import cli
 from bolyst.site.cli_coding import format_theme_agreement
 from click.testing import CliRunner
@@ -36,6 +38,10 @@ PULL_WORDS = ["kafé", "teater", "storby", "butikker", "konserter", "universitet
 FILLER = ["vi", "har", "det", "og", "så", "er", "her", "mye", "litt", "der"]
 
 
+#: The synthetic task is learnt from plain lemmas (it has no codebook concepts), with the threshold at 0.5.
+SYNTH = replace(DEFAULT_SETTINGS, features="lemma", epochs=20, threshold=0.5)
+
+
 def synthetic_texts(n: int, seed: int) -> list[LabelledText]:
     rng = random.Random(seed)
     texts = []
@@ -45,66 +51,105 @@ def synthetic_texts(n: int, seed: int) -> list[LabelledText]:
         for theme in themes:
             words += rng.sample(PUSH_WORDS if theme == "push" else PULL_WORDS, 2)
         rng.shuffle(words)
-        texts.append(LabelledText(f"synthetic/{seed}-{i:03d}", " ".join(words).capitalize() + ".", "nb",
+        texts.append(LabelledText(f"synthetic-{seed}-{i % 40:02d}/{i:03d}", " ".join(words).capitalize() + ".", "nb",
                                   (("synthetic-coder", themes),)))
     return texts
 
 
 @pytest.fixture(scope="module")
 def shipped(built_db) -> tuple:
-    """(codebook, excerpts, decisions) of the shipped knowledge base."""
+    """(codebook, excerpts, decisions, splits) of the shipped knowledge base."""
     excerpts = read_db_excerpts(built_db)
     book, decisions = load_sources(CODING_DIR, {e.id for e in excerpts})
-    return book, excerpts, decisions
+    return book, excerpts, decisions, book.splits(split_rows(built_db))
 
 
 def test_learns_a_separable_synthetic_task():
-    nlp = train(synthetic_texts(120, seed=1), ["push", "pull"])
+    nlp = train(synthetic_texts(120, seed=1), ["push", "pull"], SYNTH)
     unseen = synthetic_texts(40, seed=2)
-    predicted = scores(nlp, unseen)
+    predicted = scores(nlp, unseen, SYNTH)
     for text in unseen:
         assert {t for t, s in predicted[text.id].items() if s >= 0.5} == set(text.target()), text.text
 
 
 def test_cross_validation_on_the_synthetic_task():
     texts = synthetic_texts(160, seed=3)
-    predicted = out_of_fold(texts, ["push", "pull"], DEFAULT_SETTINGS)
+    predicted = out_of_fold(texts, ["push", "pull"], SYNTH)
     assert sorted(predicted) == sorted(t.id for t in texts)  # every excerpt scored once, by the fold without it
-    [result] = cross_validate(texts, ("push", "pull"), [DEFAULT_SETTINGS], thresholds=(0.5,))
+    [result] = cross_validate(texts, ("push", "pull"), [SYNTH], thresholds=(0.5,))
     assert (result["mean_kappa"], result["kappa_push"], result["kappa_pull"]) == (1.0, 1.0, 1.0)
+    # with the rules beside it: a rule that codes push everywhere spoils push, and the rules alone get a row
+    results = cross_validate(texts, ("push", "pull"), [SYNTH], thresholds=(0.5,),
+                             rule_themes={t.id: {"push"} for t in texts})
+    combined, = [r for r in results if r["features"] == "lemma"]
+    alone, = [r for r in results if r["features"] == "rules only"]
+    assert combined["kappa_pull"] == 1.0 and combined["kappa_push"] == 0.0 and alone["kappa_pull"] == 0.0
 
 
-def test_training_texts_are_the_training_split_only(shipped):
-    book, excerpts, decisions = shipped
-    examples = training_texts(book, excerpts, decisions)
-    heldout = {e.id for e in excerpts if book.is_heldout(e.id)}
-    assert heldout and {e.id for e in examples}.isdisjoint(heldout)
-    assert [e.id for e in examples] == sorted(e.id for e in excerpts if e.id not in heldout)
+def test_folds_keep_each_source_together():
+    texts = synthetic_texts(160, seed=5)  # 40 sources of 4 excerpts
+    from bolyst.coding import model_cv
+
+    seen: dict[str, set[int]] = {}
+    calls = []
+    original = model_cv.train
+    try:
+        model_cv.train = lambda trained, labels, settings: calls.append({t.id for t in trained}) or original(
+            trained, labels, settings)
+        out_of_fold(texts, ["push", "pull"], SYNTH, folds=4)
+    finally:
+        model_cv.train = original
+    for fold, trained in enumerate(calls):
+        for t in texts:
+            seen.setdefault(t.id.split("/")[0], set()).add(t.id in trained)
+    assert all(len(v) == 2 for v in seen.values())  # each source is in training for some folds, out for one
+    for trained in calls:
+        sources_in = {i.split("/")[0] for i in trained}
+        assert all(t.id in trained for t in texts if t.id.split("/")[0] in sources_in)
 
 
-def test_held_out_decisions_do_not_change_the_model(shipped):
-    """Leakage by behaviour: the same model whatever the humans say about held-out excerpts."""
-    book, excerpts, decisions = shipped
-    heldout = sorted(e.id for e in excerpts if book.is_heldout(e.id))
-    flooded = decisions + [Decision("leak-probe", e, theme, "add") for e in heldout for theme in book.themes]
-    before, after = fit_model(book, excerpts, decisions), fit_model(book, excerpts, flooded)
-    assert list(suggest(before.nlp, excerpts)) == list(suggest(after.nlp, excerpts))
-    assert before.n_training == after.n_training == len(excerpts) - len(heldout)
+def test_training_texts_are_the_learn_from_splits_only(shipped):
+    book, excerpts, decisions, split_of = shipped
+    examples = training_texts(book, excerpts, decisions, split_of)
+    measured = {e.id for e in excerpts if split_of[e.id] not in LEARN_FROM}
+    assert {split_of[e] for e in measured} == {"heldout", "test"}
+    assert [e.id for e in examples] == sorted(e.id for e in excerpts if e.id not in measured)
+    # the development set learns from its reconciled reference, the seed documents from their two coders
+    dev = next(e for e in examples if split_of[e.id] == "dev")
+    assert dev.reference is not None and {c for c, _ in dev.themes} == {
+        "devset-coder-a", "devset-coder-b", "devset-reconciled"}
+    seed = next(e for e in examples if split_of[e.id] == "training")
+    assert seed.reference is None and {c for c, _ in seed.themes} == {"lead-researcher", "second-coder"}
+
+
+def test_held_out_and_test_decisions_do_not_change_the_model(shipped):
+    """Leakage by behaviour: the same model whatever the humans say about held-out or test excerpts."""
+    book, excerpts, decisions, split_of = shipped
+    measured = sorted(e.id for e in excerpts if split_of[e.id] not in LEARN_FROM)
+    flooded = decisions + [Decision("leak-probe", e, theme, "add", scope="all") for e in measured
+                           for theme in book.themes]
+    settings = replace(DEFAULT_SETTINGS, features="lemma")
+    before = fit_model(book, excerpts, decisions, split_of, settings)
+    after = fit_model(book, excerpts, flooded, split_of, settings)
+    assert list(suggest(before.nlp, excerpts, settings)) == list(suggest(after.nlp, excerpts, settings))
+    assert before.n_training == after.n_training == len(excerpts) - len(measured)
 
 
 def test_two_trainings_give_identical_suggestions(shipped):
-    book, excerpts, decisions = shipped
-    first, second = (list(suggest(fit_model(book, excerpts, decisions).nlp, excerpts)) for _ in range(2))
+    book, excerpts, decisions, split_of = shipped
+    settings = replace(DEFAULT_SETTINGS, features="lemma")
+    first, second = (list(suggest(fit_model(book, excerpts, decisions, split_of, settings).nlp, excerpts, settings))
+                     for _ in range(2))
     assert first == second and len(first) > 20
-    assert all(c.score == round(c.score, 3) and c.score >= DEFAULT_SETTINGS.threshold for c in first)
+    assert all(c.score == round(c.score, 3) and c.score >= settings.threshold for c in first)
 
 
 def test_no_model_without_enough_examples(shipped):
-    book, excerpts, _ = shipped
-    assert fit_model(book, excerpts, []) is None
-    few = [Decision("tester", e.id, "push", "add") for e in excerpts[:40] if not book.is_heldout(e.id)][:4]
-    assert fit_model(book, excerpts, few) is None  # 4 positives < min_examples
-    enough = fit_model(book, excerpts, few, replace(DEFAULT_SETTINGS, min_examples=4))
+    book, excerpts, _, split_of = shipped
+    assert fit_model(book, excerpts, [], split_of) is None
+    few = [Decision("tester", e.id, "push", "add") for e in excerpts if split_of[e.id] == "training"][:4]
+    assert fit_model(book, excerpts, few, split_of) is None  # 4 positives < min_examples
+    enough = fit_model(book, excerpts, few, split_of, replace(DEFAULT_SETTINGS, min_examples=4, features="lemma"))
     assert enough is not None and enough.labels == ("push",)
 
 
@@ -116,15 +161,17 @@ def test_stored_model_codings(built_db):
     texts = {r["id"]: r["text"] for r in built_db.query("select id, text from excerpts")}
     split = {r["excerpt"]: r["split"] for r in built_db.query("select excerpt, split from excerpt_splits")}
     rows = list(built_db.query("select * from codings where origin = 'model' order by id"))
-    assert len(rows) > 20 and {r["theme"] for r in rows} == {"push", "pull", "stay", "retain"}
+    assert len(rows) > 20 and {r["theme"] for r in rows} <= {"push", "pull", "stay", "retain"}
     for r in rows:
         assert r["id"] == f"model:{r['code']}@{r['excerpt']}" and r["coder"] == "model" and r["rule"] is None
         assert (r["code"], r["span_start"], r["span_end"], r["span_text"]) == (
             r["theme"], 0, len(texts[r["excerpt"]]), texts[r["excerpt"]])
-        assert 0.5 <= r["score"] <= 1 and r["score"] == round(r["score"], 3) and r["split"] == split[r["excerpt"]]
+        assert DEFAULT_SETTINGS.threshold <= r["score"] <= 1 and r["score"] == round(r["score"], 3)
+        assert r["split"] == split[r["excerpt"]]
     [model] = built_db["coding_models"].rows
-    assert model["labels"] == "push, pull, stay, retain" and model["human_coders"] == "lead-researcher, second-coder"
-    assert model["n_training"] == sum(s == "training" for s in split.values())
+    assert model["labels"] == "push, pull, stay, retain" and model["human_coders"] == (
+        "devset-coder-a, devset-coder-b, devset-reconciled, lead-researcher, second-coder")
+    assert model["n_training"] == sum(s in LEARN_FROM for s in split.values())
 
 
 def test_model_status_follows_human_decisions(built_db):
@@ -140,16 +187,20 @@ def test_model_status_follows_human_decisions(built_db):
 def test_agreement_includes_the_model(built_db):
     kappa = {(r["split"], r["code"], r["coder_a"], r["coder_b"]) for r in built_db["agreement_kappa"].rows}
     scores_ = {(r["split"], r["code"], r["auto_coder"], r["coder"]) for r in built_db["agreement_scores"].rows}
-    for split in ("heldout", "training", "all"):
+    humans = {"heldout": ("lead-researcher", "second-coder"), "training": ("lead-researcher", "second-coder"),
+              "dev": ("devset-coder-a", "devset-coder-b", "devset-reconciled"),
+              "test": ("devset-coder-a", "devset-coder-b", "devset-reconciled")}
+    for split, coders in humans.items():
         for theme in ("push", "pull", "stay", "retain"):
-            assert (split, theme, "auto", "model") in kappa
-            for human in ("lead-researcher", "second-coder"):
-                assert {(split, theme, "model", human), (split, theme, "auto", human)} <= kappa | scores_
-                assert (split, theme, "model", human) in scores_ and (split, theme, "auto", human) in scores_
-    assert {r["coders"] for r in built_db["agreement_alpha"].rows} == {"auto, model, lead-researcher, second-coder"}
+            assert (split, theme, "auto", "model") in kappa and (split, theme, "auto", "combined") in kappa
+            for human in coders:
+                for automatic in ("auto", "model", "combined"):
+                    assert (split, theme, automatic, human) in kappa and (split, theme, automatic, human) in scores_
+    assert {r["coders"] for r in built_db["agreement_alpha"].rows} == {
+        "auto, model, combined, devset-coder-a, devset-coder-b, devset-reconciled, lead-researcher, second-coder"}
     tables = {name: list(built_db[name].rows) for name in ("agreement_kappa", "agreement_alpha", "agreement_scores")}
     lines = format_theme_agreement(tables).splitlines()
-    [line] = [x for x in lines if x.startswith("heldout   stay     model × second-coder")]
+    [line] = [x for x in lines if x.startswith("heldout   all  stay     model × second-coder")]
     assert "–" not in line  # κ, P, R and F1 all printed
 
 
@@ -194,16 +245,16 @@ def test_model_cv_command(built_db_path, monkeypatch):
     result = CliRunner().invoke(cli, ["model", "cv", "--db", str(built_db_path), "--folds", "3", "--top", "2"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["features", "ngram", "epochs", "target", "thresh", "κ", "F1", "κ", "push", "κ",
-                                "pull", "κ", "stay", "κ", "retain"]
-    assert lines[1].split()[:6] == ["*", "lemma", "1", "20", "union", "0.5"] and len(lines) == 3
-    assert "1/1 features=lemma" in result.stderr
+    assert lines[0].split() == ["features", "ngram", "epochs", "thresh", "κ", "model", "κ", "+rules", "κ", "push",
+                                "κ", "pull", "κ", "stay", "κ", "retain"]
+    assert len(lines) == 3 and any(line.split()[:5] == ["*", "lemma+concepts", "1", "10", "0.80"] for line in lines)
+    assert "1/1 features=lemma+concepts" in result.stderr
 
 
 def test_suggest_spans_the_whole_text():
-    nlp = train(synthetic_texts(120, seed=4), ["push", "pull"])
+    nlp = train(synthetic_texts(120, seed=4), ["push", "pull"], SYNTH)
     text = "Det er mørke og snø og kulde her, vinter hele året."
-    [coding] = list(suggest(nlp, [Text("synthetic/q", text)]))
+    [coding] = list(suggest(nlp, [Text("synthetic/q", text)], SYNTH))
     assert (coding.code, coding.theme, coding.start, coding.end, coding.text, coding.rule) == (
         "push", "push", 0, len(text), text, None)
     assert (coding.coder, coding.origin) == ("model", "model")
