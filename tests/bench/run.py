@@ -1,4 +1,4 @@
-"""``make bench``: speed figures for the build, search and pages, written to BENCHMARKS.md.
+"""``make bench`` (``python -m tests.bench.run``): speed figures for the build, search and pages, written to BENCHMARKS.md.
 
 Not part of ``make test``: timings belong here, measured side by side in one run, not in unit tests.
 Figures are medians of several runs on whatever machine runs the benchmark; the file says which.
@@ -11,45 +11,15 @@ import asyncio
 import os
 import platform
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from .measure import Figure, measure
+from .pages import bench_pages
+
 SEARCH_TERMS = ("flytte", "ensom", "frivilligsentralen", "barna skole", "jobb", "Nord-Norge", "vi har flyttet nok")
-
-
-@dataclass(frozen=True)
-class Figure:
-    name: str
-    median_ms: float
-    low_ms: float
-    high_ms: float
-    runs: int
-    target_ms: float | None = None
-    note: str = ""
-
-    @property
-    def verdict(self) -> str:
-        if self.target_ms is None:
-            return ""
-        return "meets target" if self.median_ms <= self.target_ms else "MISSES target"
-
-
-def measure(name: str, fn: Callable[[], object], runs: int, target_ms: float | None = None, note: str = "",
-            warmup: int = 1) -> Figure:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return Figure(name, statistics.median(times), min(times), max(times), runs, target_ms, note)
 
 
 def bench_build(workdir: Path, runs: int) -> Figure:
@@ -93,17 +63,6 @@ def bench_search(db: Path, runs: int) -> list[Figure]:
     return per
 
 
-def extra_benchmarks() -> list[Callable[[Path, int], list[Figure]]]:
-    """Benchmarks other areas add (pages, exports): functions (db, runs) -> figures."""
-    found = []
-    try:
-        from .pages_bench import bench_pages  # noqa: PLC0415 - optional area
-        found.append(bench_pages)
-    except ImportError:
-        pass
-    return found
-
-
 def report(figures: list[Figure]) -> str:
     cpu = os.cpu_count()
     lines = [
@@ -133,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         db = workdir / "bench.db"
         print("timing searches …", flush=True)
         figures += bench_search(db, args.runs * 4)
-        for extra in extra_benchmarks():
+        for extra in (bench_pages,):
             print(f"timing {extra.__name__} …", flush=True)
             figures += extra(db, args.runs)
     text = report(figures)

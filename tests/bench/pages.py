@@ -1,4 +1,4 @@
-"""Page timings for ``make bench`` (picked up by ``bolyst.site.bench.extra_benchmarks``)."""
+"""Page timings for ``make bench``: the static site build and single pages served by Datasette."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from .bench import Figure, measure
-from .pages.static import build_site
+from bolyst.site.pages.static import build_site
+
+from .measure import Figure, measure
 
 PAGES = ("municipality/0301/", "municipality/1860/", "municipality/3427/compare/", "code/push/",
          "code/retain.volunteers/")
@@ -15,7 +16,7 @@ PAGES = ("municipality/0301/", "municipality/1860/", "municipality/3427/compare/
 
 def bench_pages(db: Path, runs: int) -> list[Figure]:
     """The whole static site (every page, default workers), and single pages served by Datasette."""
-    from .serve import make_datasette
+    from bolyst.site.serve import make_datasette
 
     with tempfile.TemporaryDirectory() as tmp:
         reports = []
