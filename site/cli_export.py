@@ -69,7 +69,8 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
                               fix="a QDA project holds the whole corpus; drop the filters")
         _export_qda(db, out or Path(f"bolyst.{fmt}"), fmt, corpus_dir, coding_dir)
         return
-    from .export import Filters, export, file_name
+    from .export.evidence import export
+    from .export.filters import Filters, file_name
 
     chosen = Filters.from_args(filters)
     data = export(db, chosen, fmt)

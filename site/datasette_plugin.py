@@ -18,7 +18,7 @@ def prepare_connection(conn) -> None:
 @hookimpl
 def register_routes(datasette):
     """The generated pages (themes, codes, municipalities, sources) under /-/bolyst/."""
-    from .export_route import ROUTES as EXPORT_ROUTES
+    from .export.route import ROUTES as EXPORT_ROUTES
     from .pages.routes import ROUTES
 
     return [*EXPORT_ROUTES, *ROUTES]  # exports first: the pages' route takes the rest of /-/bolyst/

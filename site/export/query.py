@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlite_utils
 from bolyst.corpus.errors import ExportError, UnknownMunicipality
 from bolyst.corpus.records import ROLES
 
-if TYPE_CHECKING:
-    from .export import Filters
+from .filters import Filters
 
 #: Key indicators in the numbers table (ids of the stats stage's indicators table), in this order.
 KEY_INDICATORS = ("population", "immigrants_share", "refugee_reason_share", "refugees_settled",

@@ -9,8 +9,8 @@ import re
 from docx import Document
 from docx.shared import Pt
 
-from .export_md import VERBATIM, format_value, plural
-from .export_query import Evidence, Quote
+from .md import VERBATIM, format_value, plural
+from .query import Evidence, Quote
 
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

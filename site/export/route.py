@@ -1,6 +1,6 @@
 """``/-/bolyst/export.{md,docx,csv,json}?theme=…&municipality=…``: evidence exports served by Datasette.
 
-Query parameters are the filters of :class:`bolyst.site.export.Filters`: ``theme`` (or ``code``),
+Query parameters are the filters of :class:`bolyst.site.export.filters.Filters`: ``theme`` (or ``code``),
 ``municipality`` (number or name), ``comparables=1``, ``landsdel``, ``centrality`` (1–6), ``role``,
 ``source``. The response is a download (Content-Disposition: attachment) named after the filters; a bad
 filter is a 400 with the error's message and fix.
@@ -12,7 +12,8 @@ import sqlite_utils
 from bolyst.corpus.errors import BolystError
 from datasette.utils.asgi import Response
 
-from .export import FORMATS, Filters, export, file_name
+from .evidence import export
+from .filters import FORMATS, Filters, file_name
 
 PATH = r"^/-/bolyst/export\.(?P<format>md|docx|csv|json)$"
 PARAMS = ("theme", "code", "municipality", "comparables", "landsdel", "centrality", "role", "source")

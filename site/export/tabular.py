@@ -8,7 +8,7 @@ import io
 import json
 from dataclasses import asdict
 
-from .export_query import Evidence
+from .query import Evidence
 
 CSV_COLUMNS = ("excerpt", "quote", "kind", "themes", "codes", "speaker", "role", "place", "municipalities",
                "source", "citation", "reference", "filters", "exported", "database_built")

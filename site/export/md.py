@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .export_query import Evidence, Number, Quote
+from .query import Evidence, Number, Quote
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
