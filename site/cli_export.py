@@ -83,7 +83,7 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
 
 
 def _export_qda(db, out: Path, fmt: str, corpus_dir: Path | None, coding_dir: Path | None) -> None:
-    from .qda_export import export_qdc, export_qdpx
+    from .qda.export import export_qdc, export_qdpx
 
     click.echo(f"Writing {out} …", err=True)
     report = export_qdpx(db, out, corpus_dir, coding_dir) if fmt == "qdpx" else export_qdc(out, coding_dir)
@@ -97,7 +97,7 @@ def echo_qdpx_imports(files: list[Path], corpus_dir: Path | None, coding_dir: Pa
     """Import each .qdpx, print what it added; returns how many failed."""
     from bolyst.corpus.errors import BolystError
 
-    from .qda_import import import_qdpx
+    from .qda.importer import import_qdpx
 
     failed = 0
     for path in files:

@@ -12,8 +12,8 @@ from typing import Any
 from bolyst.corpus.text import slugify
 from bolyst.corpus.yamlio import dump_yaml, load_yaml
 
-from . import qda
-from .qda_corpus import read_meta
+from . import refi
+from .corpus import read_meta
 
 NO_DEFINITION = "No definition in the imported REFI-QDA project."
 
@@ -27,7 +27,7 @@ def existing_ids(codebook: Path) -> list[str] | None:
     return [str(c.get("id")) for c in codes or [] if isinstance(c, dict) and c.get("id")]
 
 
-def _walk(codes: tuple[qda.Code, ...], parent: str | None, by_guid: dict[str, str]):
+def _walk(codes: tuple[refi.Code, ...], parent: str | None, by_guid: dict[str, str]):
     for code in codes:
         meta = read_meta(code.description)
         cid = str(meta.get("code") or by_guid.get(code.guid)
@@ -36,10 +36,10 @@ def _walk(codes: tuple[qda.Code, ...], parent: str | None, by_guid: dict[str, st
         yield from _walk(code.children, cid, by_guid)
 
 
-def code_ids(project: qda.Project, coding_dir: Path) -> tuple[dict[str, str], list[str]]:
+def code_ids(project: refi.Project, coding_dir: Path) -> tuple[dict[str, str], list[str]]:
     """Code GUID → code id for every code the coding folder has (or will have); names of the others."""
     known = existing_ids(coding_dir / "codebook.yaml")
-    by_guid = {qda.guid("code", c): c for c in known or []}
+    by_guid = {refi.guid("code", c): c for c in known or []}
     mapping, unknown = {}, []
     for code, cid, _, _ in _walk(project.codes, None, by_guid):
         if known is None or cid in known:
@@ -49,7 +49,7 @@ def code_ids(project: qda.Project, coding_dir: Path) -> tuple[dict[str, str], li
     return mapping, unknown
 
 
-def codebook_data(project: qda.Project) -> dict[str, Any]:
+def codebook_data(project: refi.Project) -> dict[str, Any]:
     """``codebook.yaml`` content for the project's codes (labels, definitions; no rules)."""
     meta = read_meta(project.description)
     codes, positions = [], {}
@@ -76,7 +76,7 @@ def codebook_data(project: qda.Project) -> dict[str, Any]:
     return data
 
 
-def write_codebook(project: qda.Project, path: Path) -> Path:
+def write_codebook(project: refi.Project, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dump_yaml(codebook_data(project)), encoding="utf-8")
     return path

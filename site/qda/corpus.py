@@ -16,8 +16,8 @@ import yaml
 from bolyst.corpus.records import ROLES, SOURCE_FIELDS
 from bolyst.corpus.text import slugify
 
-from . import qda
-from .qda_spans import line_of
+from . import refi
+from .spans import line_of
 
 #: Every citation field of a corpus source (all but its id and seed file), so a new field travels too.
 SOURCE_KEYS = tuple(f for f in SOURCE_FIELDS if f not in ("id", "seed"))
@@ -47,12 +47,12 @@ class SourcePlan:
     selections: dict[str, str] = field(default_factory=dict)  # selection GUID -> excerpt id
 
 
-def source_id(source: qda.Source) -> str:
+def source_id(source: refi.Source) -> str:
     meta = read_meta(source.description)
     return str(meta.get("source") or slugify(source.name))
 
 
-def _speaker_of_case(case: qda.Case, variables: dict[str, str]) -> dict[str, Any]:
+def _speaker_of_case(case: refi.Case, variables: dict[str, str]) -> dict[str, Any]:
     meta = read_meta(case.description)
     if meta.get("speaker"):
         local = str(meta["speaker"]).split("/", 1)[-1]
@@ -66,7 +66,7 @@ def _speaker_of_case(case: qda.Case, variables: dict[str, str]) -> dict[str, Any
     return speaker
 
 
-def _excerpt(sel: qda.Selection, text: str, speaker: dict | None,
+def _excerpt(sel: refi.Selection, text: str, speaker: dict | None,
              default_lang: str) -> tuple[str, dict[str, Any]]:
     meta = read_meta(sel.description)
     if meta.get("excerpt") and meta.get("text"):
@@ -92,7 +92,7 @@ def _excerpt(sel: qda.Selection, text: str, speaker: dict | None,
     return "", record
 
 
-def plan_source(source: qda.Source, project: qda.Project, seed_name: str) -> SourcePlan:
+def plan_source(source: refi.Source, project: refi.Project, seed_name: str) -> SourcePlan:
     """Corpus records for a text source that the corpus does not have yet."""
     meta = read_meta(source.description)
     sid = source_id(source)
@@ -121,7 +121,7 @@ def plan_source(source: qda.Source, project: qda.Project, seed_name: str) -> Sou
     return plan
 
 
-def new_excerpts(source: qda.Source, project: qda.Project, sid: str, known: set[str],
+def new_excerpts(source: refi.Source, project: refi.Project, sid: str, known: set[str],
                  known_speakers: set[str], language: str) -> SourcePlan:
     """Selections of a text source the corpus has, whose excerpts it does not have (made in a QDA tool)."""
     plan = SourcePlan(id=sid, seed="", text=source.text, source={})

@@ -13,7 +13,7 @@ from bolyst.corpus.provenance import check_provenance
 from bolyst.corpus.reader import read_corpus
 from bolyst.corpus.yamlio import dump_yaml, load_yaml, strip_lines
 
-from .qda_corpus import SourcePlan
+from .corpus import SourcePlan
 
 
 def _merged(path: Path, records: dict) -> dict:

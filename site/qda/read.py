@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from bolyst.corpus.errors import ExportError
 from lxml import etree
 
-from .qda import Case, Code, Coding, Project, Selection, Source, User, Variable, clean_text
+from .refi import Case, Code, Coding, Project, Selection, Source, User, Variable, clean_text
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 

@@ -2,7 +2,7 @@
 
 A ``.qdpx`` is a zip with ``project.qde`` (XML, namespace ``urn:QDA-XML:project:1.0``) and one UTF-8 text
 file per text source under ``sources/``; a ``.qdc`` is a codebook alone (``urn:QDA-XML:codebook:1.0``).
-What real importers need beyond the schema (site/refi-qda/INTEROP.md) is done here once for every caller:
+What real importers need beyond the schema (site/qda/refi-qda/INTEROP.md) is done here once for every caller:
 an ``origin`` attribute on ``<Project>``, every text source as ``plainTextPath="internal://<file>"`` with
 the file in ``sources/``, text written as UTF-8 without BOM and with LF line endings, and selection
 offsets counted in Unicode code points (``text[start:end]`` is the selected passage, end exclusive).
@@ -21,11 +21,10 @@ from pathlib import Path
 from bolyst.corpus.errors import ExportError
 from lxml import etree
 
-from . import SITE_DIR
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
-SCHEMA_DIR = SITE_DIR / "refi-qda"
+SCHEMA_DIR = Path(__file__).resolve().parent / "refi-qda"
 #: Namespace of every Bolyst GUID: uuid5(BOLYST_NS, "<kind>:<id>") is the same in every export.
 BOLYST_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/bolyst/bolyst/refi-qda")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -256,4 +255,4 @@ def validate(xml: bytes, kind: str, path: Path | str | None = None) -> None:
     if not checker.validate(document):
         problems = "; ".join(f"line {e.line}: {e.message}" for e in list(checker.error_log)[:3])
         raise ExportError(f"does not validate against {kind} schema: {problems}", path=path,
-                          fix="see site/refi-qda/ for the REFI-QDA 1.0 schemas")
+                          fix="see site/qda/refi-qda/ for the REFI-QDA 1.0 schemas")

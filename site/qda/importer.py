@@ -24,12 +24,12 @@ from bolyst.corpus.reader import read_corpus
 from bolyst.corpus.records import Corpus
 from bolyst.corpus.text import slugify
 
-from . import qda
-from .qda_codebook import code_ids, write_codebook
-from .qda_corpus import SourcePlan, new_excerpts, plan_source, read_meta, source_id
-from .qda_export import AUTO_USER
-from .qda_files import write_plans
-from .qda_read import read_qdpx
+from . import refi
+from .codebook import code_ids, write_codebook
+from .corpus import SourcePlan, new_excerpts, plan_source, read_meta, source_id
+from .export import AUTO_USER
+from .files import write_plans
+from .read import read_qdpx
 
 
 @dataclass
@@ -57,12 +57,12 @@ def _seed_name(corpus_dir: Path, wanted: str | None, sid: str, text: str) -> str
     for name in (wanted, f"{sid}.txt"):
         if name and "/" not in name:
             path = corpus_dir / "seeds" / name
-            if not path.exists() or qda.clean_text(seed_text(path)) == text:
+            if not path.exists() or refi.clean_text(seed_text(path)) == text:
                 return name
-    return f"{sid}-{qda.guid('seed', text)[:8]}.txt"
+    return f"{sid}-{refi.guid('seed', text)[:8]}.txt"
 
 
-def plan_corpus(project: qda.Project, corpus: Corpus, corpus_dir: Path, path: Path,
+def plan_corpus(project: refi.Project, corpus: Corpus, corpus_dir: Path, path: Path,
                 result: QdpxImport) -> list[SourcePlan]:
     """One plan per text source: new sources whole, known sources with the excerpts they lack."""
     sources = {s.id: s for s in corpus.sources}
@@ -72,7 +72,7 @@ def plan_corpus(project: qda.Project, corpus: Corpus, corpus_dir: Path, path: Pa
     for source in sorted(project.sources, key=lambda s: s.name):
         sid = source_id(source)
         if sid in sources:
-            seed = qda.clean_text(seed_text(corpus_dir / "seeds" / sources[sid].seed))
+            seed = refi.clean_text(seed_text(corpus_dir / "seeds" / sources[sid].seed))
             if seed != source.text:
                 result.problems.append(CorpusFormatError(
                     f"source {sid!r} is already in the corpus with a different text", path=path,
@@ -88,7 +88,7 @@ def plan_corpus(project: qda.Project, corpus: Corpus, corpus_dir: Path, path: Pa
     return plans
 
 
-def _coder_of(project: qda.Project, default: str | None) -> tuple[dict[str, str], str | None]:
+def _coder_of(project: refi.Project, default: str | None) -> tuple[dict[str, str], str | None]:
     """User GUID → coder id, and the coder for codings that name no user."""
     coders = {}
     for user in project.users:
@@ -103,7 +103,7 @@ def _date(value: object) -> str | None:
     return str(value) if value else None
 
 
-def plan_decisions(project: qda.Project, selections: dict[str, str], codes: dict[str, str],
+def plan_decisions(project: refi.Project, selections: dict[str, str], codes: dict[str, str],
                    coder: str | None, today: str, path: Path, result: QdpxImport) -> list[Decision]:
     """The human decisions the project's codings (and recorded rejections) state."""
     coders, fallback = _coder_of(project, coder)

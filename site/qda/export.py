@@ -32,8 +32,8 @@ from bolyst.corpus.records import Corpus, Excerpt
 from bolyst.corpus.records import Source as CorpusSource
 from bolyst.corpus.yamlio import dump_yaml
 
-from . import qda
-from .qda_spans import require_span
+from . import refi
+from .spans import require_span
 
 AUTO_USER = "auto"
 THEME_COLORS = {"push": "#D55E00", "pull": "#009E73", "stay": "#0072B2", "retain": "#E69F00"}
@@ -81,16 +81,16 @@ def meta(data: dict) -> str:
 # ---------------------------------------------------------------- codes
 
 
-def code_tree(book: Codebook) -> tuple[qda.Code, ...]:
+def code_tree(book: Codebook) -> tuple[refi.Code, ...]:
     children: dict[str | None, list[BookCode]] = {}
     for code in book.codes:
         children.setdefault(code.parent, []).append(code)
 
     position = {c.id: i for i, c in enumerate(book.codes)}
 
-    def build(code: BookCode, color: str | None) -> qda.Code:
+    def build(code: BookCode, color: str | None) -> refi.Code:
         color = THEME_COLORS.get(code.id, color)
-        return qda.Code(guid=qda.guid("code", code.id), name=code.label_nb, color=color,
+        return refi.Code(guid=refi.guid("code", code.id), name=code.label_nb, color=color,
                         description=meta({"code": code.id, "position": position[code.id], "label_en": code.label_en,
                                           "definition": code.definition, "includes": code.includes,
                                           "excludes": code.excludes, "examples": list(code.examples)}),
@@ -130,11 +130,11 @@ def _selection_meta(excerpt: Excerpt, citation: str, decisions: list[Decision],
     })
 
 
-def _codings(excerpt: str, decisions: list[Decision], automatic: list[AutoCoding]) -> tuple[qda.Coding, ...]:
+def _codings(excerpt: str, decisions: list[Decision], automatic: list[AutoCoding]) -> tuple[refi.Coding, ...]:
     pairs = sorted({(d.code, d.coder) for d in decisions if d.present}
                    | {(a.code, AUTO_USER) for a in automatic})
-    return tuple(qda.Coding(guid=qda.guid("coding", f"{excerpt}|{code}|{coder}"), code=qda.guid("code", code),
-                            user=qda.guid("user", coder)) for code, coder in pairs)
+    return tuple(refi.Coding(guid=refi.guid("coding", f"{excerpt}|{code}|{coder}"), code=refi.guid("code", code),
+                            user=refi.guid("user", coder)) for code, coder in pairs)
 
 
 def _source_meta(source: CorpusSource) -> str:
@@ -143,8 +143,8 @@ def _source_meta(source: CorpusSource) -> str:
                  "seed": source.seed})
 
 
-def text_source(source: CorpusSource, material: Material, citations: dict[str, str]) -> qda.Source:
-    text = qda.clean_text(seed_text(material.seeds_dir / source.seed))
+def text_source(source: CorpusSource, material: Material, citations: dict[str, str]) -> refi.Source:
+    text = refi.clean_text(seed_text(material.seeds_dir / source.seed))
     decisions: dict[str, list[Decision]] = {}
     for d in material.decisions:
         decisions.setdefault(d.excerpt, []).append(d)
@@ -155,13 +155,13 @@ def text_source(source: CorpusSource, material: Material, citations: dict[str, s
     for e in (e for e in material.corpus.excerpts if e.source == source.id):
         start, end = require_span(e.id, e.text, text, e.line_start, e.line_end, e.omits)
         mine, auto = decisions.get(e.id, []), automatic.get(e.id, [])
-        selections.append(qda.Selection(guid=qda.guid("excerpt", e.id), start=start, end=end, name=e.id,
+        selections.append(refi.Selection(guid=refi.guid("excerpt", e.id), start=start, end=end, name=e.id,
                                         description=_selection_meta(e, citations.get(e.id, ""), mine, auto),
                                         codings=_codings(e.id, mine, auto)))
-    values: list[tuple[str, str | int]] = [(qda.guid("variable", "citation"), source.citation)]
+    values: list[tuple[str, str | int]] = [(refi.guid("variable", "citation"), source.citation)]
     if source.year:
-        values.append((qda.guid("variable", "year"), source.year))
-    return qda.Source(guid=qda.guid("source", source.id), name=f"{source.short} — {source.title}", text=text,
+        values.append((refi.guid("variable", "year"), source.year))
+    return refi.Source(guid=refi.guid("source", source.id), name=f"{source.short} — {source.title}", text=text,
                       description=_source_meta(source),
                       selections=tuple(sorted(selections, key=lambda s: (s.start, s.end, s.name or ""))),
                       values=tuple(values))
@@ -170,17 +170,17 @@ def text_source(source: CorpusSource, material: Material, citations: dict[str, s
 # ---------------------------------------------------------------- the project
 
 
-def cases(corpus: Corpus) -> tuple[qda.Case, ...]:
+def cases(corpus: Corpus) -> tuple[refi.Case, ...]:
     used: dict[str, list[str]] = {}
     for e in corpus.excerpts:
         if e.speaker:
-            used.setdefault(e.speaker, []).append(qda.guid("excerpt", e.id))
+            used.setdefault(e.speaker, []).append(refi.guid("excerpt", e.id))
     result = []
     for s in sorted(corpus.speakers, key=lambda s: s.id):
-        values = [(qda.guid("variable", name), getattr(s, name)) for name, _, _ in CASE_VARIABLES
+        values = [(refi.guid("variable", name), getattr(s, name)) for name, _, _ in CASE_VARIABLES
                   if getattr(s, name)]
-        result.append(qda.Case(
-            guid=qda.guid("speaker", s.id), name=f"{s.label} [{s.source}]",
+        result.append(refi.Case(
+            guid=refi.guid("speaker", s.id), name=f"{s.label} [{s.source}]",
             description=meta({"speaker": s.id, "pseudonym": s.pseudonym, "description": s.description,
                               "role": s.role, "origin": s.origin, "gender": s.gender, "age": s.age,
                               "years_in_norway": s.years_in_norway}),
@@ -188,11 +188,11 @@ def cases(corpus: Corpus) -> tuple[qda.Case, ...]:
     return tuple(result)
 
 
-def users(material: Material) -> tuple[qda.User, ...]:
+def users(material: Material) -> tuple[refi.User, ...]:
     coders = sorted({d.coder for d in material.decisions})
-    auto = qda.User(guid=qda.guid("user", AUTO_USER), name="Bolyst automatic coding (codebook rules)",
+    auto = refi.User(guid=refi.guid("user", AUTO_USER), name="Bolyst automatic coding (codebook rules)",
                     id=AUTO_USER)
-    return (auto, *(qda.User(guid=qda.guid("user", c), name=c, id=c) for c in coders))
+    return (auto, *(refi.User(guid=refi.guid("user", c), name=c, id=c) for c in coders))
 
 
 PROJECT_NOTE = (
@@ -202,15 +202,15 @@ PROJECT_NOTE = (
     "'auto' come from the codebook's rules; every other user is a human coder. Speakers are cases.")
 
 
-def project(material: Material, citations: dict[str, str]) -> qda.Project:
-    variables = tuple(qda.Variable(guid=qda.guid("variable", name), name=name, type=kind, description=text)
+def project(material: Material, citations: dict[str, str]) -> refi.Project:
+    variables = tuple(refi.Variable(guid=refi.guid("variable", name), name=name, type=kind, description=text)
                       for name, kind, text in (*SOURCE_VARIABLES, *CASE_VARIABLES))
-    return qda.Project(
+    return refi.Project(
         name="Bolyst", origin=origin(), users=users(material), codes=code_tree(material.codebook),
         variables=variables, cases=cases(material.corpus),
         sources=tuple(text_source(s, material, citations) for s in sorted(material.corpus.sources,
                                                                            key=lambda s: s.id)),
-        description=_project_meta(material.codebook), creating_user=qda.guid("user", AUTO_USER))
+        description=_project_meta(material.codebook), creating_user=refi.guid("user", AUTO_USER))
 
 
 def _project_meta(book: Codebook) -> str:
@@ -274,7 +274,7 @@ class QdaExport:
     cases: int
 
 
-def _count_codes(codes: tuple[qda.Code, ...]) -> int:
+def _count_codes(codes: tuple[refi.Code, ...]) -> int:
     return sum(1 + _count_codes(c.children) for c in codes)
 
 
@@ -286,7 +286,7 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, corpus_dir: Path | None =
 
     material = load_material(db, Path(corpus_dir or PACKAGE_DIRS["corpus"]), Path(coding_dir or PACKAGE_DIRS["coding"]))
     proj = project(material, citations_from(db))
-    qda.write_qdpx(proj, Path(path))
+    refi.write_qdpx(proj, Path(path))
     selections = [sel for s in proj.sources for sel in s.selections]
     return QdaExport(Path(path), len(proj.sources), len(selections), _count_codes(proj.codes),
                      sum(len(sel.codings) for sel in selections), len(proj.cases))
@@ -299,5 +299,5 @@ def export_qdc(path: Path, coding_dir: Path | None = None) -> QdaExport:
 
     book = load_codebook(Path(coding_dir or PACKAGE_DIRS["coding"]) / "codebook.yaml")
     codes = code_tree(book)
-    qda.write_qdc(codes, origin(), Path(path))
+    refi.write_qdc(codes, origin(), Path(path))
     return QdaExport(Path(path), 0, 0, _count_codes(codes), 0, 0)
