@@ -81,7 +81,7 @@ def serve(db_path: Path, host: str, port: int, rebuild: bool | None) -> None:
     """
     from .build import build as run_build
     from .build import is_stale
-    from .serve import serve as run_serve
+    from .serve.server import serve as run_serve
 
     if rebuild or (rebuild is None and is_stale(db_path)):
         click.echo(f"Building {db_path} …")
@@ -146,7 +146,7 @@ def metadata(db_name: str) -> None:
     """
     import yaml
 
-    from .metadata import build_metadata
+    from .serve.metadata import build_metadata
 
     click.echo(yaml.safe_dump(build_metadata(db_name), allow_unicode=True, sort_keys=False))
 

@@ -203,7 +203,7 @@ def test_unknown_key_renders_nothing(synthetic_db_path: Path) -> None:
 
 
 async def test_datasette_serves_synthetic_pages(synthetic_db_path: Path) -> None:
-    from bolyst.site.serve import make_datasette
+    from bolyst.site.serve.server import make_datasette
 
     ds = make_datasette(synthetic_db_path)
     response = await ds.client.get("/-/bolyst/code/push/")

@@ -16,7 +16,7 @@ PAGES = ("municipality/0301/", "municipality/1860/", "municipality/3427/compare/
 
 def bench_pages(db: Path, runs: int) -> list[Figure]:
     """The whole static site (every page, default workers), and single pages served by Datasette."""
-    from bolyst.site.serve import make_datasette
+    from bolyst.site.serve.server import make_datasette
 
     with tempfile.TemporaryDirectory() as tmp:
         reports = []

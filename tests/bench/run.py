@@ -32,9 +32,9 @@ def bench_build(workdir: Path, runs: int) -> Figure:
 
 def bench_search(db: Path, runs: int) -> list[Figure]:
     """The search_quotes canned query through Datasette's client, beside the same SQL on bare sqlite3."""
-    from bolyst.site.metadata import build_metadata
-    from bolyst.site.search import fts_query
-    from bolyst.site.serve import make_datasette
+    from bolyst.site.serve.metadata import build_metadata
+    from bolyst.site.serve.search import fts_query
+    from bolyst.site.serve.server import make_datasette
 
     sql = build_metadata(db.stem)["databases"][db.stem]["queries"]["search_quotes"]["sql"]
     ds = make_datasette(db)

@@ -18,8 +18,8 @@ def prepare_connection(conn) -> None:
 @hookimpl
 def register_routes(datasette):
     """The generated pages (themes, codes, municipalities, sources) under /-/bolyst/."""
-    from .export.route import ROUTES as EXPORT_ROUTES
-    from .pages.routes import ROUTES
+    from bolyst.site.export.route import ROUTES as EXPORT_ROUTES
+    from bolyst.site.pages.routes import ROUTES
 
     return [*EXPORT_ROUTES, *ROUTES]  # exports first: the pages' route takes the rest of /-/bolyst/
 
@@ -27,7 +27,7 @@ def register_routes(datasette):
 @hookimpl
 def startup(datasette):
     """Warm the pages' national medians (one scan of municipality_stats) before the first visitor."""
-    from .pages.routes import warm
+    from bolyst.site.pages.routes import warm
 
     async def inner() -> None:
         await warm(datasette)

@@ -7,21 +7,19 @@ from pathlib import Path
 
 from datasette.app import Datasette
 
-from . import STATIC_DIR, TEMPLATES_DIR
+from bolyst.site.pages import ASSETS_DIR
+
 from .metadata import build_metadata
 
 
 def make_datasette(db_path: Path) -> Datasette:
     """A configured Datasette instance (used by ``bolyst serve`` and by the tests' client)."""
     db_path = Path(db_path)
-    kwargs = {}
-    if TEMPLATES_DIR.is_dir():
-        kwargs["template_dir"] = str(TEMPLATES_DIR)
-    if STATIC_DIR.is_dir():
-        kwargs["static_mounts"] = [("bolyst-static", str(STATIC_DIR))]
+    # No template_dir: the pages render their own templates, and a Datasette template folder with a
+    # pages/ subfolder would serve each page template as a Datasette custom page (/home → error 500).
     return Datasette([str(db_path)], immutables=[], metadata=build_metadata(db_path.stem),
-                     settings={"default_page_size": 50, "sql_time_limit_ms": 3000,
-                               "facet_time_limit_ms": 500}, **kwargs)
+                     settings={"default_page_size": 50, "sql_time_limit_ms": 3000, "facet_time_limit_ms": 500},
+                     static_mounts=[("bolyst-static", str(ASSETS_DIR))])
 
 
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:

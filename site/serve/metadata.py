@@ -1,4 +1,4 @@
-"""Datasette metadata: the hand-written site/metadata.yaml merged with every stage's table descriptions."""
+"""Datasette metadata: the hand-written site/serve/metadata.yaml merged with every stage's table descriptions."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import Any
 
 import yaml
 
-from . import SITE_DIR
-from .build import all_queries, all_tables, all_views
+from bolyst.site.build import all_queries, all_tables, all_views
 
-BASE = SITE_DIR / "metadata.yaml"
+BASE = Path(__file__).resolve().parent / "metadata.yaml"
 
 
 def build_metadata(db_name: str = "bolyst") -> dict[str, Any]:
