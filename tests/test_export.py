@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from bolyst.corpus.errors import ExportError, UnknownMunicipality
-from bolyst.site.cli import cli
+from bolyst.site.cli.main import cli
 from bolyst.site.export.evidence import evidence, export
 from bolyst.site.export.filters import Filters
 from bolyst.site.export.md import escape, markdown

@@ -23,8 +23,8 @@ from bolyst.coding.model import (
     training_texts,
 )
 from bolyst.coding.model_cv import cross_validate, out_of_fold
-from bolyst.site.cli import cli
-from bolyst.site.cli_coding import format_theme_agreement
+from bolyst.site.cli.main import cli
+from bolyst.site.cli.coding import format_theme_agreement
 from click.testing import CliRunner
 
 from .coding_support import build_until_coding

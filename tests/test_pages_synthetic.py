@@ -219,7 +219,7 @@ def test_page_rendering_never_imports_coding_or_stats() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, bolyst.site.pages.static, bolyst.site.pages.routes, bolyst.site.cli_pages; "
+    code = ("import sys, bolyst.site.pages.static, bolyst.site.pages.routes, bolyst.site.cli.pages; "
             "print(sorted(m for m in sys.modules if m.startswith(('bolyst.coding', 'bolyst.stats'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -14,7 +14,7 @@ from bolyst.corpus.reader import read_corpus
 from bolyst.corpus.text import normalise, occurs_in
 from bolyst.site.qda import refi as qda
 from bolyst.site.build import PACKAGE_DIRS
-from bolyst.site.cli import cli
+from bolyst.site.cli.main import cli
 from bolyst.site.qda.export import export_qdc, export_qdpx
 from bolyst.site.qda.importer import import_qdpx
 from bolyst.site.qda.read import read_qdpx

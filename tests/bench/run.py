@@ -24,7 +24,7 @@ SEARCH_TERMS = ("flytte", "ensom", "frivilligsentralen", "barna skole", "jobb", 
 
 def bench_build(workdir: Path, runs: int) -> Figure:
     db = workdir / "bench.db"
-    command = [sys.executable, "-m", "bolyst.site.cli_main", "build", "--db", str(db)]
+    command = [sys.executable, "-m", "bolyst.site.cli", "build", "--db", str(db)]
     return measure("bolyst build (whole shipped knowledge base, separate process)",
                    lambda: subprocess.run(command, check=True, capture_output=True), runs, target_ms=20_000,
                    warmup=0)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .cli import DB_OPTION
+from .options import DB_OPTION
 
 EVIDENCE = ("md", "docx", "csv", "json")
 QDA = ("qdpx", "qdc")
@@ -69,8 +69,8 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
                               fix="a QDA project holds the whole corpus; drop the filters")
         _export_qda(db, out or Path(f"bolyst.{fmt}"), fmt, corpus_dir, coding_dir)
         return
-    from .export.evidence import export
-    from .export.filters import Filters, file_name
+    from bolyst.site.export.evidence import export
+    from bolyst.site.export.filters import Filters, file_name
 
     chosen = Filters.from_args(filters)
     data = export(db, chosen, fmt)
@@ -83,7 +83,7 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
 
 
 def _export_qda(db, out: Path, fmt: str, corpus_dir: Path | None, coding_dir: Path | None) -> None:
-    from .qda.export import export_qdc, export_qdpx
+    from bolyst.site.qda.export import export_qdc, export_qdpx
 
     click.echo(f"Writing {out} …", err=True)
     report = export_qdpx(db, out, corpus_dir, coding_dir) if fmt == "qdpx" else export_qdc(out, coding_dir)
@@ -97,7 +97,7 @@ def echo_qdpx_imports(files: list[Path], corpus_dir: Path | None, coding_dir: Pa
     """Import each .qdpx, print what it added; returns how many failed."""
     from bolyst.corpus.errors import BolystError
 
-    from .qda.importer import import_qdpx
+    from bolyst.site.qda.importer import import_qdpx
 
     failed = 0
     for path in files:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .cli import DB_OPTION
+from .options import DB_OPTION
 
 
 def _int(n: int | None) -> str:

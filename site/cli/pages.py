@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from . import DEFAULT_DB
-from .pages.links import DEFAULT_DATASETTE
+from bolyst.site import DEFAULT_DB
+from bolyst.site.pages.links import DEFAULT_DATASETTE
 
 
 @click.group(name="site")
@@ -40,7 +40,7 @@ def build_command(out_dir: Path, db_path: Path, datasette_url: str, workers: int
       bolyst build && bolyst site build _site
       bolyst site build _site --datasette-url https://data.example.org
     """
-    from .pages.static import build_site
+    from bolyst.site.pages.static import build_site
 
     click.echo(f"Writing pages from {db_path} to {out_dir}/ (table links → {datasette_url}) …")
     step = 100

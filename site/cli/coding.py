@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from bolyst.coding import CODING_DIR
 
-from .cli import DB_OPTION
+from .options import DB_OPTION
 
 CODING_DIR_OPTION = click.option(
     "--coding-dir", type=click.Path(file_okay=False, path_type=Path), default=CODING_DIR,

@@ -9,10 +9,7 @@ import click
 
 from bolyst.corpus.errors import BolystError
 
-from . import DEFAULT_DB
-
-DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
-                         show_default=True, help="SQLite database file.")
+from .options import DB_OPTION
 
 
 class BolystGroup(click.Group):
@@ -58,7 +55,7 @@ def build(db_path: Path) -> None:
     Example:
       bolyst build --db bolyst.db
     """
-    from .build import build as run_build
+    from bolyst.site.build import build as run_build
 
     click.echo(f"Building {db_path} …")
     reports = run_build(db_path, progress=_echo_stage)
@@ -79,9 +76,9 @@ def serve(db_path: Path, host: str, port: int, rebuild: bool | None) -> None:
       bolyst serve               # http://127.0.0.1:8001
       bolyst serve --port 9000 --rebuild
     """
-    from .build import build as run_build
-    from .build import is_stale
-    from .serve.server import serve as run_serve
+    from bolyst.site.build import build as run_build
+    from bolyst.site.build import is_stale
+    from bolyst.site.serve.server import serve as run_serve
 
     if rebuild or (rebuild is None and is_stale(db_path)):
         click.echo(f"Building {db_path} …")
@@ -116,7 +113,7 @@ def import_(files: tuple[Path, ...], corpus_dir: Path | None, coding_dir: Path |
     """
     from bolyst.corpus.importer import import_files
 
-    from .cli_export import echo_qdpx_imports
+    from .export import echo_qdpx_imports
 
     qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
     results = import_files([f for f in files if f not in qdpx], corpus_dir) if len(qdpx) < len(files) else []
@@ -146,15 +143,15 @@ def metadata(db_name: str) -> None:
     """
     import yaml
 
-    from .serve.metadata import build_metadata
+    from bolyst.site.serve.metadata import build_metadata
 
     click.echo(yaml.safe_dump(build_metadata(db_name), allow_unicode=True, sort_keys=False))
 
 
 def _register_areas() -> None:
-    from . import cli_coding, cli_export, cli_pages, cli_stats
+    from . import coding, export, pages, stats
 
-    for area in (cli_coding, cli_stats, cli_pages, cli_export):
+    for area in (coding, stats, pages, export):
         area.register(cli)
 
 
