@@ -13,13 +13,19 @@ import sys
 from pathlib import Path
 
 import click
-from bolyst.coding import CODING_DIR
 
-from .options import DB_OPTION
+from .options import DB_OPTION, current_project
 
 CODING_DIR_OPTION = click.option(
-    "--coding-dir", type=click.Path(file_okay=False, path_type=Path), default=CODING_DIR,
-    show_default="the package's coding/", help="Folder with codebook.yaml and decisions/.")
+    "--coding-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder with codebook.yaml and decisions/, instead of the project's.")
+
+
+def _folders(coding_dir: Path | None):
+    """The project's codebook and decision folders, or those of --coding-dir."""
+    from bolyst.corpus.project import with_folders
+
+    return with_folders(current_project(), None, coding_dir)
 
 
 def _open_db(db_path: Path):
@@ -37,7 +43,7 @@ def _open_db(db_path: Path):
 @click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
               help='Code JSON Lines instead of the corpus: {"id", "text", "lang"} per line in, one result per '
                    "line out on stdout.")
-def code(db_path: Path, coding_dir: Path, jsonl) -> None:
+def code(db_path: Path, coding_dir: Path | None, jsonl) -> None:
     """Code the corpus in the database with the codebook (or code JSON Lines with --jsonl).
 
     Automatic codings are replaced; human decisions (coding/decisions/*.yaml) are re-read, never
@@ -50,15 +56,16 @@ def code(db_path: Path, coding_dir: Path, jsonl) -> None:
       bolyst code --db bolyst.db
       echo '{"id": "q1", "text": "Vi var så ensomme her.", "lang": "nb"}' | bolyst code --jsonl -
     """
+    folders = _folders(coding_dir)
     if jsonl is not None:
-        _code_jsonl(coding_dir, jsonl)
+        _code_jsonl(folders.coding_dir, jsonl)
         return
     from bolyst.coding.build import code_corpus, theme_counts
 
     db = _open_db(db_path)
-    click.echo(f"Coding the excerpts in {db_path} with {coding_dir / 'codebook.yaml'} …", err=True)
+    click.echo(f"Coding the excerpts in {db_path} with {folders.coding_dir / 'codebook.yaml'} …", err=True)
     with db.conn:
-        counts = code_corpus(db, coding_dir)
+        counts = code_corpus(db, folders.coding_dir, folders.decisions_dirs)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
     click.echo(f"{'theme':<10} {'excerpts (auto)':>16} {'codings (auto)':>15} {'excerpts (model)':>17} "
                f"{'excerpts (human)':>17}")
@@ -127,8 +134,8 @@ def review_export(db_path: Path, out: Path, split: str | None, theme: str | None
 @CODING_DIR_OPTION
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Date of the decisions (default: today).")
-def review_import(sheet: Path, coder: str, db_path: Path, coding_dir: Path, date) -> None:
-    """Append the decisions of a filled-in review sheet to coding/decisions/CODER.yaml.
+def review_import(sheet: Path, coder: str, db_path: Path, coding_dir: Path | None, date) -> None:
+    """Append the decisions of a filled-in review sheet to the project's decisions/CODER.yaml.
 
     Earlier decisions stay in the file; a later one on the same excerpt and code supersedes them.
     Rows with unknown excerpts or codes are reported by row number; the other rows are imported.
@@ -141,15 +148,17 @@ def review_import(sheet: Path, coder: str, db_path: Path, coding_dir: Path, date
     from bolyst.coding.build import sync_decisions
     from bolyst.coding.review import review_import as run_import
 
+    folders = _folders(coding_dir).writable("bolyst review import", _folders(coding_dir).decisions_dir)
     db = _open_db(db_path)
-    result = run_import(db, sheet, coder, coding_dir, date=date.date() if date else None)
+    result = run_import(db, sheet, coder, folders.coding_dir, date=date.date() if date else None,
+                        decisions_dir=folders.decisions_dir)
     for error in result.errors:
         click.echo(f"Error: {error}", err=True)
-    click.echo(f"Imported {result.imported} decision(s) into {coding_dir / 'decisions' / (coder + '.yaml')}"
+    click.echo(f"Imported {result.imported} decision(s) into {folders.decisions_dir / (coder + '.yaml')}"
                f" ({result.unchanged} already recorded).")
     if result.imported and "codings" in db.table_names():
         with db.conn:
-            sync_decisions(db, coding_dir)
+            sync_decisions(db, folders.coding_dir, folders.decisions_dirs)
         click.echo(f"Updated the codings in {db_path}.")
     if result.errors:
         click.echo(f"{len(result.errors)} row(s) had errors; the others were imported.", err=True)
@@ -225,7 +234,7 @@ def model() -> None:
 @CODING_DIR_OPTION
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Settings to print, best first.")
-def model_cv(db_path: Path, coding_dir: Path, folds: int, top: int) -> None:
+def model_cv(db_path: Path, coding_dir: Path | None, folds: int, top: int) -> None:
     """Cross-validate the suggester's candidate settings on the training split (never the held-out one).
 
     Each candidate (features, n-gram size, epochs, target) is trained k times, each time without one
@@ -242,7 +251,8 @@ def model_cv(db_path: Path, coding_dir: Path, folds: int, top: int) -> None:
     from bolyst.coding.model_cv import cross_validate, grid
 
     excerpts = read_db_excerpts(_open_db(db_path))
-    book, decisions = load_sources(coding_dir, {e.id for e in excerpts})
+    folders = _folders(coding_dir)
+    book, decisions = load_sources(folders.coding_dir, {e.id for e in excerpts}, folders.decisions_dirs)
     examples = training_texts(book, excerpts, decisions)
     candidates = grid()
     click.echo(f"Cross-validating {len(candidates)} settings on {len(examples)} training excerpts, {folds} folds …",

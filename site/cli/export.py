@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .options import DB_OPTION
+from .options import DB_OPTION, current_project
 
 EVIDENCE = ("md", "docx", "csv", "json")
 QDA = ("qdpx", "qdc")
@@ -36,9 +36,9 @@ def _format(out: Path | None, fmt: str | None) -> str:
 @click.option("--role", default=None, help="Speaker role, e.g. refugee or municipal_employee.")
 @click.option("--source", default=None, help="Source id, e.g. fafo-2025-14.")
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Corpus folder (qdpx only; default: the package's corpus/).")
+              help="Corpus folder instead of the project's (qdpx only).")
 @click.option("--coding", "coding_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Coding folder (qdpx/qdc only; default: the package's coding/).")
+              help="Coding folder instead of the project's (qdpx/qdc only).")
 def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir: Path | None,
                    coding_dir: Path | None, **filters) -> None:
     """Export evidence for a report (md, docx, csv, json) or the whole project for QDA tools (qdpx, qdc).
@@ -86,14 +86,15 @@ def _export_qda(db, out: Path, fmt: str, corpus_dir: Path | None, coding_dir: Pa
     from bolyst.site.qda.export import export_qdc, export_qdpx
 
     click.echo(f"Writing {out} …", err=True)
-    report = export_qdpx(db, out, corpus_dir, coding_dir) if fmt == "qdpx" else export_qdc(out, coding_dir)
+    project = current_project()
+    report = (export_qdpx(db, out, corpus_dir, coding_dir, source=project) if fmt == "qdpx"
+              else export_qdc(out, coding_dir, source=project))
     click.echo(f"Wrote {report.path}: {report.sources} documents, {report.selections} selections, "
                f"{report.codes} codes, {report.codings} codings, {report.cases} cases "
                "(validated against REFI-QDA 1.0).", err=True)
 
 
-def echo_qdpx_imports(files: list[Path], corpus_dir: Path | None, coding_dir: Path | None,
-                      coder: str | None) -> int:
+def echo_qdpx_imports(files: list[Path], project, coder: str | None) -> int:
     """Import each .qdpx, print what it added; returns how many failed."""
     from bolyst.corpus.errors import BolystError
 
@@ -102,7 +103,7 @@ def echo_qdpx_imports(files: list[Path], corpus_dir: Path | None, coding_dir: Pa
     failed = 0
     for path in files:
         try:
-            result = import_qdpx(path, corpus_dir, coding_dir, coder)
+            result = import_qdpx(path, coder=coder, target=project)
         except BolystError as exc:
             failed += 1
             click.secho(f"✗ {path}", fg="red", err=True)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from bolyst.site import DEFAULT_DB
 from bolyst.site.pages.links import DEFAULT_DATASETTE
+
+from .options import DB_OPTION
 
 
 @click.group(name="site")
@@ -20,8 +21,7 @@ def site_group() -> None:
 
 @site_group.command(name="build")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
-              show_default=True, help="SQLite database file to read.")
+@DB_OPTION
 @click.option("--datasette-url", default=DEFAULT_DATASETTE, show_default=True,
               help="Where links to tables and queries point (a running `bolyst serve`, or a published "
                    "Datasette).")

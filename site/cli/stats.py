@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .options import DB_OPTION
+from .options import DB_OPTION, PROJECT_OPTION
 
 
 def _int(n: int | None) -> str:
@@ -97,6 +97,7 @@ def stats_group() -> None:
 
 
 @stats_group.command(name="fetch")
+@PROJECT_OPTION
 @click.argument("snapshots", nargs=-1)
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               show_default="the package's stats/data/", help="Folder with SOURCES.yaml and the snapshots.")
@@ -121,6 +122,7 @@ def stats_fetch(snapshots: tuple[str, ...], data_dir: Path | None) -> None:
 
 
 @stats_group.command(name="derive")
+@PROJECT_OPTION
 @click.argument("source_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               show_default="the package's stats/data/", help="Folder with SOURCES.yaml to write snapshots into.")
@@ -138,6 +140,7 @@ def stats_derive(source_dir: Path, data_dir: Path | None) -> None:
 
 
 @stats_group.command(name="lookup")
+@PROJECT_OPTION
 @click.argument("name_or_number")
 def stats_lookup(name_or_number: str) -> None:
     """Find the 2024 municipality for a number or any current, Sámi, Kven or historical name.

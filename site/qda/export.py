@@ -27,6 +27,7 @@ from bolyst.coding.codebook import Code as BookCode
 from bolyst.coding.codebook import Codebook
 from bolyst.coding.decisions import Decision
 from bolyst.corpus.errors import ExportError
+from bolyst.corpus.project import Project, demo, read_layers, with_folders
 from bolyst.corpus.provenance import seed_text
 from bolyst.corpus.records import Corpus, Excerpt
 from bolyst.corpus.records import Source as CorpusSource
@@ -60,7 +61,7 @@ class Material:
     """Everything an export needs, read from the corpus and coding folders and the database."""
 
     corpus: Corpus
-    seeds_dir: Path
+    seeds: dict[str, Path]  # source id → its seed file
     codebook: Codebook
     decisions: tuple[Decision, ...]  # the decision in force per (coder, excerpt, code)
     automatic: tuple[AutoCoding, ...]  # automatic codings no human rejected
@@ -144,7 +145,7 @@ def _source_meta(source: CorpusSource) -> str:
 
 
 def text_source(source: CorpusSource, material: Material, citations: dict[str, str]) -> refi.Source:
-    text = refi.clean_text(seed_text(material.seeds_dir / source.seed))
+    text = refi.clean_text(seed_text(material.seeds[source.id]))
     decisions: dict[str, list[Decision]] = {}
     for d in material.decisions:
         decisions.setdefault(d.excerpt, []).append(d)
@@ -240,16 +241,14 @@ def automatic_codings(db: sqlite_utils.Database) -> list[AutoCoding]:
                        matched=r.get("text")) for r in rows]
 
 
-def load_material(db: sqlite_utils.Database, corpus_dir: Path, coding_dir: Path) -> Material:
+def load_material(db: sqlite_utils.Database, project: Project) -> Material:
     """Read what an export needs; refuses a database built from another corpus or codebook."""
     from bolyst.coding.codebook import load_codebook
-    from bolyst.coding.decisions import latest, read_decisions
-    from bolyst.corpus.reader import read_corpus
+    from bolyst.coding.decisions import latest, read_decision_dirs
 
-    corpus = read_corpus(corpus_dir)
-    book = load_codebook(coding_dir / "codebook.yaml")
-    folder = coding_dir / "decisions"
-    in_force = list(latest(read_decisions(folder, root=coding_dir)).values()) if folder.is_dir() else []
+    corpus = read_layers(project.corpus_dirs, check=False)
+    book = load_codebook(project.coding_dir / "codebook.yaml")
+    in_force = list(latest(read_decision_dirs(project.decisions_dirs)).values())
     rejected = {(d.excerpt, d.code) for d in in_force if d.action == "reject"}
     excerpt_ids, code_ids = {e.id for e in corpus.excerpts}, set(book.by_id)
     automatic, seen = [], set()
@@ -260,8 +259,8 @@ def load_material(db: sqlite_utils.Database, corpus_dir: Path, coding_dir: Path)
         if (a.excerpt, a.code) not in rejected and (a.excerpt, a.code) not in seen:
             seen.add((a.excerpt, a.code))
             automatic.append(a)
-    return Material(corpus=corpus, seeds_dir=corpus_dir / "seeds", codebook=book, decisions=tuple(in_force),
-                    automatic=tuple(automatic))
+    return Material(corpus=corpus, seeds={s.id: project.seed_file(s) for s in corpus.sources}, codebook=book,
+                    decisions=tuple(in_force), automatic=tuple(automatic))
 
 
 @dataclass(frozen=True)
@@ -279,12 +278,10 @@ def _count_codes(codes: tuple[refi.Code, ...]) -> int:
 
 
 def export_qdpx(db: sqlite_utils.Database, path: Path, corpus_dir: Path | None = None,
-                coding_dir: Path | None = None) -> QdaExport:
-    """Write the corpus, codebook and codings as a REFI-QDA project (``.qdpx``), validated against the
-    shipped Project.xsd. Same sources, same bytes."""
-    from bolyst.site.build import PACKAGE_DIRS
-
-    material = load_material(db, Path(corpus_dir or PACKAGE_DIRS["corpus"]), Path(coding_dir or PACKAGE_DIRS["coding"]))
+                coding_dir: Path | None = None, source: Project | None = None) -> QdaExport:
+    """Write the corpus, codebook and codings of ``source`` (default: the demo, or the folders given) as a
+    REFI-QDA project (``.qdpx``), validated against the shipped Project.xsd. Same sources, same bytes."""
+    material = load_material(db, with_folders(source or demo(), corpus_dir, coding_dir))
     proj = project(material, citations_from(db))
     refi.write_qdpx(proj, Path(path))
     selections = [sel for s in proj.sources for sel in s.selections]
@@ -292,12 +289,11 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, corpus_dir: Path | None =
                      sum(len(sel.codings) for sel in selections), len(proj.cases))
 
 
-def export_qdc(path: Path, coding_dir: Path | None = None) -> QdaExport:
+def export_qdc(path: Path, coding_dir: Path | None = None, source: Project | None = None) -> QdaExport:
     """Write the codebook alone as a REFI-QDA codebook (``.qdc``), validated against Codebook.xsd."""
     from bolyst.coding.codebook import load_codebook
-    from bolyst.site.build import PACKAGE_DIRS
 
-    book = load_codebook(Path(coding_dir or PACKAGE_DIRS["coding"]) / "codebook.yaml")
+    book = load_codebook(with_folders(source or demo(), None, coding_dir).coding_dir / "codebook.yaml")
     codes = code_tree(book)
     refi.write_qdc(codes, origin(), Path(path))
     return QdaExport(Path(path), 0, 0, _count_codes(codes), 0, 0)

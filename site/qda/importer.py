@@ -14,13 +14,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bolyst.coding.decisions import Decision, append_decisions, check_coder, latest, read_decisions
+from bolyst.coding.decisions import Decision, append_decisions, check_coder, latest, read_decision_dirs
 from bolyst.corpus.errors import BolystError, CodebookError, CodingDecisionError, CorpusFormatError
+from bolyst.corpus.project import Project, demo, inside_package, read_layers, with_folders
 from bolyst.corpus.provenance import seed_text
-from bolyst.corpus.reader import read_corpus
 from bolyst.corpus.records import Corpus
 from bolyst.corpus.text import slugify
 
@@ -47,12 +47,6 @@ class QdpxImport:
         return not (self.new_sources or self.excerpts or any(self.decisions.values()) or self.codebook_written)
 
 
-def _corpus(corpus_dir: Path) -> Corpus:
-    if not (corpus_dir / "sources").is_dir() or not any((corpus_dir / "sources").iterdir()):
-        return Corpus()
-    return read_corpus(corpus_dir)
-
-
 def _seed_name(corpus_dir: Path, wanted: str | None, sid: str, text: str) -> str:
     for name in (wanted, f"{sid}.txt"):
         if name and "/" not in name:
@@ -62,9 +56,13 @@ def _seed_name(corpus_dir: Path, wanted: str | None, sid: str, text: str) -> str
     return f"{sid}-{refi.guid('seed', text)[:8]}.txt"
 
 
-def plan_corpus(project: refi.Project, corpus: Corpus, corpus_dir: Path, path: Path,
+def plan_corpus(project: refi.Project, corpus: Corpus, folders: Project, path: Path,
                 result: QdpxImport) -> list[SourcePlan]:
-    """One plan per text source: new sources whole, known sources with the excerpts they lack."""
+    """One plan per text source: new sources whole, known sources with the excerpts they lack.
+
+    A source of a read-only layer (the shipped corpus, in a project) gets no new excerpts; they are reported.
+    """
+    corpus_dir = folders.corpus_dir
     sources = {s.id: s for s in corpus.sources}
     known = {e.id for e in corpus.excerpts}
     speakers = {s.id for s in corpus.speakers}
@@ -72,7 +70,7 @@ def plan_corpus(project: refi.Project, corpus: Corpus, corpus_dir: Path, path: P
     for source in sorted(project.sources, key=lambda s: s.name):
         sid = source_id(source)
         if sid in sources:
-            seed = refi.clean_text(seed_text(corpus_dir / "seeds" / sources[sid].seed))
+            seed = refi.clean_text(seed_text(folders.seed_file(sources[sid])))
             if seed != source.text:
                 result.problems.append(CorpusFormatError(
                     f"source {sid!r} is already in the corpus with a different text", path=path,
@@ -80,7 +78,14 @@ def plan_corpus(project: refi.Project, corpus: Corpus, corpus_dir: Path, path: P
                     fix="rename the document in the QDA tool (its name becomes the source id) and export again"))
                 continue
             result.known_sources.append(sid)
-            plans.append(new_excerpts(source, project, sid, known, speakers, sources[sid].language))
+            plan = new_excerpts(source, project, sid, known, speakers, sources[sid].language)
+            if plan.files and folders.seed_file(sources[sid]).parent != corpus_dir / "seeds":
+                result.problems.append(CorpusFormatError(
+                    f"new selections in {sid!r} were skipped: the shipped corpus is read-only", path=path,
+                    where=f"text source {source.name!r}", fix="code the shipped excerpts only, or import "
+                    "the document under a new name"))
+                plan = replace(plan, files={}, selections={g: e for g, e in plan.selections.items() if e in known})
+            plans.append(plan)
         else:
             name = _seed_name(corpus_dir, read_meta(source.description).get("seed"), sid, source.text)
             result.new_sources.append(sid)
@@ -140,10 +145,10 @@ def plan_decisions(project: refi.Project, selections: dict[str, str], codes: dic
     return [out[k] for k in sorted(out)]
 
 
-def append_new(coding_dir: Path, decisions: list[Decision]) -> dict[str, int]:
-    """Append the decisions that change what each coder's file says now; returns counts per coder."""
-    folder = coding_dir / "decisions"
-    in_force = latest(read_decisions(folder, root=coding_dir)) if folder.is_dir() else {}
+def append_new(folders: Project, decisions: list[Decision]) -> dict[str, int]:
+    """Append the decisions that change what each coder's decisions say now; returns counts per coder."""
+    folder = folders.decisions_dir
+    in_force = latest(read_decision_dirs(folders.decisions_dirs))
     by_coder: dict[str, list[Decision]] = {}
     for d in decisions:
         now = in_force.get((d.coder, d.excerpt, d.code))
@@ -155,14 +160,13 @@ def append_new(coding_dir: Path, decisions: list[Decision]) -> dict[str, int]:
 
 
 def import_qdpx(path: Path, corpus_dir: Path | None = None, coding_dir: Path | None = None,
-                coder: str | None = None, today: str | None = None) -> QdpxImport:
-    """Import a ``.qdpx`` project: new sources and excerpts into ``corpus_dir``, codings as decisions of
-    their coders into ``coding_dir`` (defaults: the package's folders)."""
-    from bolyst.site.build import PACKAGE_DIRS
-
+                coder: str | None = None, today: str | None = None, target: Project | None = None) -> QdpxImport:
+    """Import a ``.qdpx`` project: new sources and excerpts into ``corpus_dir`` (or ``target``'s folder),
+    codings as decisions of their coders into ``coding_dir/decisions`` (or the project's decisions/)."""
     path = Path(path)
-    corpus_dir = Path(corpus_dir or PACKAGE_DIRS["corpus"])
-    coding_dir = Path(coding_dir or PACKAGE_DIRS["coding"])
+    folders = with_folders(target or demo(), corpus_dir, coding_dir)
+    folders.writable(f"import {path.name}", folders.corpus_dir, folders.decisions_dir)
+    corpus_dir, coding_dir = folders.corpus_dir, folders.coding_dir
     if coder and check_coder(coder):
         raise CodingDecisionError(f"--coder {coder!r}", fix=check_coder(coder))
     today = today or dt.date.today().isoformat()
@@ -172,13 +176,13 @@ def import_qdpx(path: Path, corpus_dir: Path | None = None, coding_dir: Path | N
     for name in unknown:
         result.problems.append(CodebookError(f"code {name!r} is not in {coding_dir / 'codebook.yaml'}", path=path,
                                              fix="add it to the codebook (with a definition), then import again"))
-    if not (coding_dir / "codebook.yaml").exists() and project.codes:
+    if not (coding_dir / "codebook.yaml").exists() and project.codes and not inside_package(coding_dir):
         write_codebook(project, coding_dir / "codebook.yaml")
         result.codebook_written = True
-    corpus = _corpus(corpus_dir)
-    plans = plan_corpus(project, corpus, corpus_dir, path, result)
+    corpus = read_layers(folders.corpus_dirs, check=False)
+    plans = plan_corpus(project, corpus, folders, path, result)
     result.excerpts = write_plans(corpus_dir, plans, result.problems)
     selections = {guid: excerpt for plan in plans for guid, excerpt in plan.selections.items()}
     decisions = plan_decisions(project, selections, codes, coder, today, path, result)
-    result.decisions = append_new(coding_dir, decisions)
+    result.decisions = append_new(folders, decisions)
     return result
