@@ -35,6 +35,8 @@ SHIPPED_CORPUS = CORPUS_DIR
 SHIPPED_CODING = PACKAGE_DIR / "coding"
 SHIPPED_STATS = PACKAGE_DIR / "stats"
 FOLDERS = ("sources", "seeds", "decisions")
+#: True in a clone of the repository (editable install), where the shipped data is the maintainers' to edit.
+SOURCE_CHECKOUT = (PACKAGE_DIR / "pyproject.toml").is_file()
 
 
 @dataclass(frozen=True)
@@ -82,14 +84,16 @@ class Project:
         return self.corpus_dir / "seeds" / source.seed
 
     def source_files(self) -> Iterator[Path]:
-        """Every file a build depends on: the code and data of the package, and the project's own folders."""
-        roots = {PACKAGE_DIR / n for n in ("corpus", "coding", "stats", "site")}
-        roots |= {*self.corpus_dirs, self.coding_dir, *self.decisions_dirs, self.stats_dir}
+        """Every file a build depends on: the package's code and data, and what the project's folders hold
+        for a build (not, say, a static site written into the project folder)."""
+        roots = {PACKAGE_DIR / n for n in ("corpus", "coding", "stats", "site")} | {self.stats_dir, *self.decisions_dirs}
+        roots |= {folder / sub for folder in self.corpus_dirs for sub in ("sources", "seeds")}
         for folder in sorted(roots):
-            if folder.is_dir():
-                for path in folder.rglob("*"):
-                    if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".db", ".building"):
-                        yield path
+            for path in folder.rglob("*") if folder.is_dir() else ():
+                if path.is_file() and "__pycache__" not in path.parts:
+                    yield path
+        if (self.coding_dir / "codebook.yaml").is_file():
+            yield self.coding_dir / "codebook.yaml"
 
 
 def inside_package(path: Path) -> bool:

@@ -132,3 +132,31 @@ def test_every_command_takes_project() -> None:
     missing = [name for name, command in _commands(cli) if "--project" not in
                {opt for param in command.params for opt in getattr(param, "opts", ())}]
     assert missing == []
+
+
+def test_a_project_is_stale_when_its_sources_change_not_its_other_files(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from bolyst.site.build import is_stale
+
+    CliRunner().invoke(cli, ["init", str(tmp_path / "study")])
+    project = open_project(tmp_path / "study")
+    project.db.write_bytes(b"")
+    assert not is_stale(project.db, project)
+    later = time.time() + 60
+    (project.root / "_site").mkdir()
+    (project.root / "_site" / "index.html").write_text("", encoding="utf-8")
+    os.utime(project.root / "_site" / "index.html", (later, later))
+    assert not is_stale(project.db, project)
+    (project.root / "decisions" / "tester.yaml").write_text("coder: tester\ndecisions: []\n", encoding="utf-8")
+    os.utime(project.root / "decisions" / "tester.yaml", (later, later))
+    assert is_stale(project.db, project)
+
+
+def test_an_installed_package_keeps_its_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bolyst.corpus.project
+
+    monkeypatch.setattr(bolyst.corpus.project, "SOURCE_CHECKOUT", False)
+    result = CliRunner().invoke(cli, ["stats", "fetch"])
+    assert result.exit_code == 1 and "part of the installed package" in result.output and "--data-dir" in result.output

@@ -96,11 +96,23 @@ def stats_group() -> None:
     """
 
 
+def _snapshot_dir(data_dir: Path | None) -> Path:
+    """--data-dir, or the shipped snapshots in a clone; an installed package is never written to."""
+    from bolyst.corpus.errors import ProjectError
+    from bolyst.corpus.project import SOURCE_CHECKOUT
+    from bolyst.stats.snapshots import DATA_DIR
+
+    if data_dir is None and not SOURCE_CHECKOUT:
+        raise ProjectError(f"the shipped snapshots ({DATA_DIR}) are part of the installed package",
+                           fix="pass --data-dir DIR (a copy of that folder), or run this in a clone of Bolyst")
+    return data_dir or DATA_DIR
+
+
 @stats_group.command(name="fetch")
 @PROJECT_OPTION
 @click.argument("snapshots", nargs=-1)
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              show_default="the package's stats/data/", help="Folder with SOURCES.yaml and the snapshots.")
+              show_default="stats/data/ in a clone", help="Folder with SOURCES.yaml and the snapshots.")
 def stats_fetch(snapshots: tuple[str, ...], data_dir: Path | None) -> None:
     """Refresh SSB snapshots from SSB's PxWebApi v2 (needs a network).
 
@@ -115,9 +127,8 @@ def stats_fetch(snapshots: tuple[str, ...], data_dir: Path | None) -> None:
       bolyst stats fetch population_07459
     """
     from bolyst.stats.fetch import fetch
-    from bolyst.stats.snapshots import DATA_DIR
 
-    counts = fetch(list(snapshots) or None, data_dir=data_dir or DATA_DIR, progress=click.echo)
+    counts = fetch(list(snapshots) or None, data_dir=_snapshot_dir(data_dir), progress=click.echo)
     click.echo(f"Refreshed {len(counts)} snapshot(s); run `bolyst build` to use them.")
 
 
@@ -125,7 +136,7 @@ def stats_fetch(snapshots: tuple[str, ...], data_dir: Path | None) -> None:
 @PROJECT_OPTION
 @click.argument("source_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              show_default="the package's stats/data/", help="Folder with SOURCES.yaml to write snapshots into.")
+              show_default="stats/data/ in a clone", help="Folder with SOURCES.yaml to write snapshots into.")
 def stats_derive(source_dir: Path, data_dir: Path | None) -> None:
     """Derive every snapshot again from the collected SSB/IMDi files (byte-identical when unchanged).
 
@@ -133,9 +144,9 @@ def stats_derive(source_dir: Path, data_dir: Path | None) -> None:
     Example:
       bolyst stats derive /work/shared/data/ssb
     """
-    from bolyst.stats.snapshots import DATA_DIR, derive_all
+    from bolyst.stats.snapshots import derive_all
 
-    counts = derive_all(source_dir, data_dir or DATA_DIR, progress=click.echo)
+    counts = derive_all(source_dir, _snapshot_dir(data_dir), progress=click.echo)
     click.echo(f"Derived {len(counts)} snapshots.")
 
 
