@@ -59,10 +59,6 @@ class Project:
     def decisions_dir(self) -> Path:
         return self.decisions_dirs[-1]
 
-    @property
-    def name(self) -> str:
-        return str(self.root) if self.root else "the shipped demo project"
-
     def writable(self, action: str, *targets: Path) -> Project:
         """This project, or :class:`ProjectError` naming ``bolyst init`` when it is the read-only demo or a
         folder ``action`` would write to is shipped in the package."""
@@ -71,10 +67,6 @@ class Project:
                                fix="make a project folder with `bolyst init DIR`, then run the command in DIR "
                                    "or with --project DIR")
         return self
-
-    def read_corpus(self) -> Corpus:
-        """Every layer's sources as one corpus (each checked against its own seeds)."""
-        return read_layers(self.corpus_dirs)
 
     def seed_file(self, source: Source) -> Path:
         """The seed file of ``source``, in the layer that holds it."""

@@ -3,7 +3,3 @@
 ``pages/`` (generated pages), ``serve/`` (Datasette), ``export/`` (evidence for reports), ``qda/`` (REFI-QDA
 exchange) and ``cli/``, the outermost room, which imports the others and is imported by none.
 """
-
-from pathlib import Path
-
-DEFAULT_DB = Path("bolyst.db")
