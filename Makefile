@@ -43,7 +43,7 @@ site: $(STAMP)
 	$(BIN)/bolyst site build _site --db $(DB)
 
 bench: $(STAMP)
-	$(BIN)/python -m bolyst.site.bench --out BENCHMARKS.md
+	$(BIN)/python -m tests.bench.run --out BENCHMARKS.md
 
 clean:
 	rm -rf $(VENV) $(DB) _site build *.egg-info

@@ -8,6 +8,7 @@ Excerpts in a language without coding rules (``PIPELINE_FOR_LANG``) are stored b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from . import schema
 from .agreement import agreement
 from .codebook import Codebook, load_codebook
 from .coder import Pipelines, Text, code, load_nlp
-from .decisions import Decision, read_decisions
+from .decisions import Decision, read_decision_dirs
 from .model import fit_model, suggest
 from .nlp import PIPELINE_FOR_LANG
 from .suggest import featurizer
@@ -44,27 +45,32 @@ def cached_nlp(book: Codebook) -> Pipelines:
     return load_nlp(book)
 
 
-def load_sources(coding_dir: Path, excerpt_ids: set[str]) -> tuple[Codebook, list[Decision]]:
-    """The codebook and every decision, checked against the corpus and each other."""
+def load_sources(coding_dir: Path, excerpt_ids: set[str],
+                 decisions_dirs: Sequence[Path] | None = None) -> tuple[Codebook, list[Decision]]:
+    """The codebook and every decision, checked against the corpus and each other.
+
+    Decisions are read from ``coding_dir/decisions`` or from each of ``decisions_dirs`` in order (a
+    project's after the shipped ones: for the same coder, a later folder's decisions come later).
+    """
     path = Path(coding_dir) / CODEBOOK
     if not path.exists():
         raise CodebookError("no codebook", path=path, fix="write coding/codebook.yaml (see coding/FORMAT.md)")
     book = load_codebook(path, excerpt_ids)
-    decisions = read_decisions(Path(coding_dir) / DECISIONS, excerpt_ids, book.by_id, root=Path(coding_dir))
-    return book, decisions
+    return book, read_decision_dirs(decisions_dirs or [Path(coding_dir) / DECISIONS], excerpt_ids, book.by_id)
 
 
-def run(db: sqlite_utils.Database, coding_dir: Path) -> dict[str, int]:
+def run(db: sqlite_utils.Database, coding_dir: Path, decisions_dirs: Sequence[Path] | None = None) -> dict[str, int]:
     """Write this stage's tables into ``db``; returns counts per table.
 
     A coding folder without codebook.yaml (the codebook not written yet) writes nothing.
     """
     if not (Path(coding_dir) / CODEBOOK).exists():
         return {}
-    return code_corpus(db, coding_dir)
+    return code_corpus(db, coding_dir, decisions_dirs)
 
 
-def code_corpus(db: sqlite_utils.Database, coding_dir: Path) -> dict[str, int]:
+def code_corpus(db: sqlite_utils.Database, coding_dir: Path,
+                decisions_dirs: Sequence[Path] | None = None) -> dict[str, int]:
     """Code every excerpt in ``db`` with the codebook; store codebook, decisions, codings and agreement.
 
     Safe to run again on a built database: automatic codings are replaced, human codings are re-read
@@ -73,7 +79,7 @@ def code_corpus(db: sqlite_utils.Database, coding_dir: Path) -> dict[str, int]:
     ensure_shape(db, schema.TABLES, schema.VIEWS)
     excerpts = read_db_excerpts(db)
     ids = {e.id for e in excerpts}
-    book, decisions = load_sources(coding_dir, ids)
+    book, decisions = load_sources(coding_dir, ids, decisions_dirs)
     nlp = cached_nlp(book)
     counts = save_codebook(db, book)
     split_of = save_splits(db, book, decisions)
@@ -86,11 +92,12 @@ def code_corpus(db: sqlite_utils.Database, coding_dir: Path) -> dict[str, int]:
     return counts
 
 
-def sync_decisions(db: sqlite_utils.Database, coding_dir: Path) -> int:
+def sync_decisions(db: sqlite_utils.Database, coding_dir: Path,
+                   decisions_dirs: Sequence[Path] | None = None) -> int:
     """Re-read the decision files into an already coded ``db`` (after ``bolyst review import``)."""
     excerpts = read_db_excerpts(db)
     ids = {e.id for e in excerpts}
-    book, decisions = load_sources(coding_dir, ids)
+    book, decisions = load_sources(coding_dir, ids, decisions_dirs)
     split_of = save_splits(db, book, decisions)
     count = save_decisions(db, book, decisions)
     codable = [e for e in excerpts if PIPELINE_FOR_LANG.get(e.lang)]

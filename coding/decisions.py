@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,24 @@ def read_decisions(folder: Path, excerpt_ids: Collection[str] | None = None,
         result += _read_file(path, rel, excerpt_ids, code_ids, errors)
     if errors:
         raise ErrorList(errors)
+    return result
+
+
+def read_decision_dirs(folders: Sequence[Path], excerpt_ids: Collection[str] | None = None,
+                       code_ids: Collection[str] | None = None) -> list[Decision]:
+    """Every decision of each folder in order (a project's after the shipped ones; missing folders are empty).
+
+    A coder's decisions in a later folder come after theirs in an earlier one, so they supersede them.
+    """
+    result: list[Decision] = []
+    for folder in folders:
+        if not Path(folder).is_dir():
+            continue
+        offset: dict[str, int] = {}
+        for d in result:
+            offset[d.coder] = max(offset.get(d.coder, 0), d.position + 1)
+        found = read_decisions(folder, excerpt_ids, code_ids, root=Path(folder).parent)
+        result += [replace(d, position=d.position + offset.get(d.coder, 0)) for d in found]
     return result
 
 

@@ -123,8 +123,9 @@ class ImportResult:
 
 
 def review_import(db: sqlite_utils.Database, sheet: Path, coder: str, coding_dir: Path,
-                  date: dt.date | None = None) -> ImportResult:
-    """Append ``coder``'s filled-in rows of ``sheet`` to coding_dir/decisions/<coder>.yaml.
+                  date: dt.date | None = None, decisions_dir: Path | None = None) -> ImportResult:
+    """Append ``coder``'s filled-in rows of ``sheet`` to <decisions_dir>/<coder>.yaml (default
+    coding_dir/decisions; a project passes its own folder, coding_dir then only gives the codebook).
 
     Rows with unknown excerpts or codes or a bad decision are reported (naming the row); the valid
     rows are still imported. Returns counts and the errors.
@@ -133,7 +134,7 @@ def review_import(db: sqlite_utils.Database, sheet: Path, coder: str, coding_dir
         raise CodingDecisionError(f"coder is {coder!r}", fix=problem)
     excerpt_ids = {r["id"] for r in db.query("select id from excerpts")} if "excerpts" in db.table_names() else set()
     codes = load_codebook(Path(coding_dir) / "codebook.yaml").by_id
-    target = Path(coding_dir) / "decisions" / f"{coder}.yaml"
+    target = Path(decisions_dir or Path(coding_dir) / "decisions") / f"{coder}.yaml"
     in_force = latest(read_decisions(target.parent)) if target.parent.exists() else {}
     result, entries = ImportResult(), []
     day = (date or dt.date.today()).isoformat()

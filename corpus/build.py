@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import sqlite_utils
 
-from .errors import ErrorList
-from .provenance import check_provenance
-from .reader import read_corpus
+from .project import read_layers
 from .writer import save_corpus
 
 
-def run(db: sqlite_utils.Database, corpus_dir: Path) -> dict[str, int]:
-    """Read ``corpus_dir`` into ``db``. Refuses a corpus whose texts are not verbatim in their seeds."""
-    corpus = read_corpus(corpus_dir)
-    problems = list(check_provenance(corpus, corpus_dir / "seeds"))
-    if problems:
-        raise ErrorList(problems)
-    return save_corpus(db, corpus)
+def run(db: sqlite_utils.Database, corpus_dir: Path | Sequence[Path]) -> dict[str, int]:
+    """Read ``corpus_dir`` (or each corpus folder of a project, in order) into ``db``.
+
+    Refuses a corpus whose texts are not verbatim in their seeds, or a source id used in two folders.
+    """
+    return save_corpus(db, read_layers([corpus_dir] if isinstance(corpus_dir, (str, Path)) else corpus_dir))

@@ -46,6 +46,10 @@ class CodingDecisionError(BolystError):
     """A human coding decision file or review sheet refers to unknown excerpts or codes."""
 
 
+class ProjectError(BolystError):
+    """Not a project folder, or a command would write user data into the read-only demo project."""
+
+
 class UnknownMunicipality(BolystError):
     """A municipality number or name that Bolyst does not know; ``suggestions`` holds the closest names."""
 

@@ -1,7 +1,7 @@
 """``bolyst import``: interview transcripts (.txt/.md) and excerpt tables (.csv) into the corpus folder.
 
-An import copies the file verbatim into ``corpus/seeds/`` (so every excerpt can be checked against it)
-and writes ``corpus/sources/<source>/source.yaml`` and ``excerpts.yaml``. Files are independent: one
+An import copies the file verbatim into the project's ``seeds/`` (so every excerpt can be checked against
+it) and writes ``sources/<source>/source.yaml`` and ``excerpts.yaml`` there (corpus/project.py). Files are independent: one
 bad file is reported and the others are still imported. The same file imported twice changes nothing.
 """
 
@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import shutil
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,7 +235,7 @@ def _write_source(corpus_dir: Path, source_file: Path, source: dict, records: di
     return str(folder), False
 
 
-def import_file(path: Path, corpus_dir: Path) -> list[ImportResult]:
+def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = ()) -> list[ImportResult]:
     text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     if path.suffix.lower() == ".csv":
         per_source, row_errors = csv_records(path, text)
@@ -247,6 +248,9 @@ def import_file(path: Path, corpus_dir: Path) -> list[ImportResult]:
                     fix="import .txt/.md transcripts or .csv excerpt tables")
     results = []
     for source, records in per_source:
+        if source["id"] in taken:
+            raise CorpusFormatError(f"source id {source['id']!r} is used by the shipped corpus", path=path,
+                                    fix="give the file its own 'source:' id")
         folder, unchanged = _write_source(corpus_dir, path, source, records)
         results.append(ImportResult(path, folder, len(records["excerpts"]), unchanged))
     if row_errors:
@@ -254,15 +258,15 @@ def import_file(path: Path, corpus_dir: Path) -> list[ImportResult]:
     return results
 
 
-def import_files(paths: list[Path], corpus_dir: Path | None = None) -> list[ImportResult]:
-    """Import each file on its own; a failure is returned as a result with ``error``, never raised."""
-    from . import CORPUS_DIR
-
-    corpus_dir = corpus_dir or CORPUS_DIR
+def import_files(paths: list[Path], corpus_dir: Path, shipped: Sequence[Path] = ()) -> list[ImportResult]:
+    """Import each file into ``corpus_dir`` on its own; a failure is returned as a result with ``error``,
+    never raised. Source ids of the ``shipped`` corpus folders (read-only layers) cannot be reused."""
+    taken = {p.name for folder in shipped if (Path(folder) / "sources").is_dir()
+             for p in (Path(folder) / "sources").iterdir() if p.is_dir()}
     results: list[ImportResult] = []
     for path in paths:
         try:
-            results += import_file(Path(path), corpus_dir)
+            results += import_file(Path(path), Path(corpus_dir), taken)
         except BolystError as exc:
             results.append(ImportResult(Path(path), error=exc))
     return results

@@ -131,5 +131,5 @@ FINDING_VALUES = Table(
 
 TABLES = (SOURCES, SPEAKERS, PLACES, EXCERPTS, FINDINGS, FINDING_VALUES)
 VIEWS = ()
-#: Datasette canned queries of this stage (search_quotes lives in site/metadata.yaml).
+#: Datasette canned queries of this stage (search_quotes lives in site/serve/metadata.yaml).
 QUERIES: dict[str, dict] = {}

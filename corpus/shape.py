@@ -1,7 +1,7 @@
 """The database's shape, declared as data. Each stage lists its tables in its own ``schema.py``.
 
 ``ensure_shape(db, tables)`` creates what is missing and is safe to run twice. The descriptions here
-are the ones Datasette shows (see ``bolyst.site.metadata``), so a table cannot exist undescribed.
+are the ones Datasette shows (see ``bolyst.site.serve.metadata``), so a table cannot exist undescribed.
 """
 
 from __future__ import annotations

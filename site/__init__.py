@@ -1,8 +1,5 @@
-"""bolyst.site — the composition root: database assembly, CLI, Datasette configuration, pages, exports."""
+"""bolyst.site — the composition root: ``build`` assembles the database from the stages; the rooms use it.
 
-from pathlib import Path
-
-SITE_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = SITE_DIR / "templates"
-STATIC_DIR = SITE_DIR / "static"
-DEFAULT_DB = Path("bolyst.db")
+``pages/`` (generated pages), ``serve/`` (Datasette), ``export/`` (evidence for reports), ``qda/`` (REFI-QDA
+exchange) and ``cli/``, the outermost room, which imports the others and is imported by none.
+"""

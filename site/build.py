@@ -17,6 +17,7 @@ from bolyst.corpus import build as corpus_build
 from bolyst.corpus import schema as corpus_schema
 from bolyst.stats import build as stats_build
 from bolyst.stats import schema as stats_schema
+from bolyst.corpus.project import Project, demo, folders
 from bolyst.corpus.shape import Table, View, ensure_shape
 
 PACKAGE_DIRS = {name: CORPUS_DIR.parent / name for name in ("corpus", "coding", "stats", "site")}
@@ -24,11 +25,14 @@ PACKAGE_DIRS = {name: CORPUS_DIR.parent / name for name in ("corpus", "coding", 
 
 @dataclass(frozen=True)
 class Paths:
-    """Where a build reads its sources; defaults are the folders shipped in the package."""
+    """One folder per stage to build from (defaults: the package's); a project has several, see ``Project``."""
 
     corpus: Path = PACKAGE_DIRS["corpus"]
     coding: Path = PACKAGE_DIRS["coding"]
     stats: Path = PACKAGE_DIRS["stats"]
+
+    def project(self, db: Path) -> Project:
+        return folders(self.corpus, self.coding, self.stats, db)
 
 
 @dataclass(frozen=True)
@@ -37,18 +41,18 @@ class Stage:
     tables: tuple[Table, ...]
     views: tuple[View, ...]
     queries: dict[str, dict]
-    run: Callable[[sqlite_utils.Database, Paths], dict[str, int]]
+    run: Callable[[sqlite_utils.Database, Project], dict[str, int]]
 
 
 def stages() -> list[Stage]:
     """Every stage in dependency order: corpus ← coding ← stats."""
     return [
         Stage("corpus", corpus_schema.TABLES, corpus_schema.VIEWS, corpus_schema.QUERIES,
-              lambda db, paths: corpus_build.run(db, paths.corpus)),
+              lambda db, project: corpus_build.run(db, project.corpus_dirs)),
         Stage("coding", coding_schema.TABLES, coding_schema.VIEWS, coding_schema.QUERIES,
-              lambda db, paths: coding_build.run(db, paths.coding)),
+              lambda db, project: coding_build.run(db, project.coding_dir, project.decisions_dirs)),
         Stage("stats", stats_schema.TABLES, stats_schema.VIEWS, stats_schema.QUERIES,
-              lambda db, paths: stats_build.run(db, paths.stats)),
+              lambda db, project: stats_build.run(db, project.stats_dir)),
     ]
 
 
@@ -76,15 +80,16 @@ class StageReport:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def build(db_path: Path, paths: Paths | None = None,
+def build(db_path: Path, paths: Paths | Project | None = None,
           progress: Callable[[StageReport], None] | None = None) -> list[StageReport]:
-    """Build every stage into ``db_path``.
+    """Build every stage of a project (default: the shipped demo) into ``db_path``.
 
     The database is written to ``<db_path>.building`` and renamed over ``db_path`` only when every
-    stage has succeeded, so a failed build leaves the previous database untouched.
+    stage has succeeded, so a failed build leaves the previous database untouched. Nothing is
+    written anywhere else.
     """
-    paths = paths or Paths()
     db_path = Path(db_path)
+    project = paths.project(db_path) if isinstance(paths, Paths) else paths or demo(db_path)
     tmp = db_path.with_name(db_path.name + ".building")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
@@ -99,7 +104,7 @@ def build(db_path: Path, paths: Paths | None = None,
         for stage in stages():
             started = time.perf_counter()
             with db.conn:
-                counts = stage.run(db, paths)
+                counts = stage.run(db, project)
             report = StageReport(stage.name, time.perf_counter() - started, counts)
             reports.append(report)
             if progress:
@@ -115,17 +120,14 @@ def build(db_path: Path, paths: Paths | None = None,
     return reports
 
 
-def source_files() -> Iterator[Path]:
-    """Every file a build depends on: the four package folders, without caches."""
-    for folder in PACKAGE_DIRS.values():
-        for path in folder.rglob("*"):
-            if path.is_file() and "__pycache__" not in path.parts:
-                yield path
+def source_files(project: Project | None = None) -> Iterator[Path]:
+    """Every file a build depends on: the four package folders and the project's, without caches."""
+    return (project or demo()).source_files()
 
 
-def is_stale(db_path: Path) -> bool:
+def is_stale(db_path: Path, project: Project | None = None) -> bool:
     """True when the database is missing or older than any file it is built from."""
     if not db_path.exists():
         return True
     built = db_path.stat().st_mtime
-    return any(p.stat().st_mtime > built for p in source_files())
+    return any(p.stat().st_mtime > built for p in source_files(project))

@@ -26,6 +26,6 @@ def built_db(built_db_path: Path) -> sqlite_utils.Database:
 @pytest.fixture(scope="session")
 def datasette(built_db_path: Path):
     """Datasette configured exactly as ``bolyst serve`` configures it; use ``datasette.client``."""
-    from bolyst.site.serve import make_datasette
+    from bolyst.site.serve.server import make_datasette
 
     return make_datasette(built_db_path)

@@ -40,7 +40,7 @@ def server(built_db_path: Path) -> Iterator[str]:
     import asyncio
 
     import uvicorn
-    from bolyst.site.serve import make_datasette
+    from bolyst.site.serve.server import make_datasette
 
     ds = make_datasette(built_db_path)
     asyncio.run(ds.invoke_startup())

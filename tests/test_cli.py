@@ -6,7 +6,7 @@ import sqlite_utils
 import yaml
 from click.testing import CliRunner
 
-from bolyst.site.cli import cli
+from bolyst.site.cli.main import cli
 
 
 def all_commands(group=cli, prefix=()):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from bolyst.site.cli import cli
+from bolyst.site.cli.main import cli
 from click.testing import CliRunner
 from openpyxl import load_workbook
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bolyst.site.cli import cli
+from bolyst.site.cli.main import cli
 from bolyst.stats.comparison import compare
 from click.testing import CliRunner
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bolyst.site.metadata import build_metadata
+from bolyst.site.serve.metadata import build_metadata
 
 from .test_cli import all_commands
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from bolyst.corpus.errors import ExportError, UnknownMunicipality
-from bolyst.site.cli import cli
-from bolyst.site.export import Filters, evidence, export
-from bolyst.site.export_md import escape, markdown
-from bolyst.site.export_query import Evidence, Quote, Reference, Theme
+from bolyst.site.cli.main import cli
+from bolyst.site.export.evidence import evidence, export
+from bolyst.site.export.filters import Filters
+from bolyst.site.export.md import escape, markdown
+from bolyst.site.export.query import Evidence, Quote, Reference, Theme
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from docx import Document

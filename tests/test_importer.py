@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from bolyst.corpus.importer import import_files
 from bolyst.corpus.reader import read_corpus
-from bolyst.site.cli import cli
+from bolyst.site.cli.main import cli
 
 # Synthetic test transcript, written for this test (not a real interview).
 TRANSCRIPT = """---

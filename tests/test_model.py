@@ -25,8 +25,8 @@ from bolyst.coding.model import (
 from bolyst.coding.model_cv import cross_validate, out_of_fold
 from bolyst.coding.splits import LEARN_FROM
 from bolyst.coding.writer import split_rows
-from bolyst.site.cli import cli
-from bolyst.site.cli_coding import format_theme_agreement
+from bolyst.site.cli.coding import format_theme_agreement
+from bolyst.site.cli.main import cli
 from click.testing import CliRunner
 
 from .coding_support import build_until_coding

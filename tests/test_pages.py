@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from bolyst.site.cli import cli
+from bolyst.site.cli.main import cli
 from bolyst.site.pages.static import build_site
 from bs4 import BeautifulSoup
 from click.testing import CliRunner

@@ -1,10 +1,10 @@
-"""site/charts.py: inline SVG with title, desc and the same numbers as a table."""
+"""site/pages/charts.py: inline SVG with title, desc and the same numbers as a table."""
 
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from bolyst.site.charts import Bar, Series, bar_chart, line_chart
+from bolyst.site.pages.charts import Bar, Series, bar_chart, line_chart
 
 
 def test_line_chart_table_has_every_year_and_series() -> None:

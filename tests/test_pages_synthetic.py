@@ -203,7 +203,7 @@ def test_unknown_key_renders_nothing(synthetic_db_path: Path) -> None:
 
 
 async def test_datasette_serves_synthetic_pages(synthetic_db_path: Path) -> None:
-    from bolyst.site.serve import make_datasette
+    from bolyst.site.serve.server import make_datasette
 
     ds = make_datasette(synthetic_db_path)
     response = await ds.client.get("/-/bolyst/code/push/")
@@ -219,7 +219,7 @@ def test_page_rendering_never_imports_coding_or_stats() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, bolyst.site.pages.static, bolyst.site.pages.routes, bolyst.site.cli_pages; "
+    code = ("import sys, bolyst.site.pages.static, bolyst.site.pages.routes, bolyst.site.cli.pages; "
             "print(sorted(m for m in sys.modules if m.startswith(('bolyst.coding', 'bolyst.stats'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

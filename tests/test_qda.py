@@ -12,13 +12,13 @@ from bolyst.coding.codebook import load_codebook
 from bolyst.coding.decisions import latest, read_decisions
 from bolyst.corpus.reader import read_corpus
 from bolyst.corpus.text import normalise, occurs_in
-from bolyst.site import qda
+from bolyst.site.qda import refi as qda
 from bolyst.site.build import PACKAGE_DIRS
-from bolyst.site.cli import cli
-from bolyst.site.qda_export import export_qdc, export_qdpx
-from bolyst.site.qda_import import import_qdpx
-from bolyst.site.qda_read import read_qdpx
-from bolyst.site.qda_spans import locate
+from bolyst.site.cli.main import cli
+from bolyst.site.qda.export import export_qdc, export_qdpx
+from bolyst.site.qda.importer import import_qdpx
+from bolyst.site.qda.read import read_qdpx
+from bolyst.site.qda.spans import locate
 from click.testing import CliRunner
 from lxml import etree
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bolyst.site.search import fts_query
+from bolyst.site.serve.search import fts_query
 
 AMINA = "Jeg gråt hver dag i flere år etter at vi flyttet hit"
 

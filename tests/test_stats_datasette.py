@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bolyst.site.metadata import build_metadata
+from bolyst.site.serve.metadata import build_metadata
 from bolyst.stats import schema
 
 

@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from bolyst.corpus.errors import StatsDataError
-from bolyst.site.cli import cli
+from bolyst.site.cli.main import cli
 from bolyst.stats import fetch as fetch_module
 from bolyst.stats.build import indicator_rows
 from bolyst.stats.fetch import fetch, fetched, parse_jsonstat2, pxweb_url

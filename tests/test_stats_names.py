@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from bolyst.corpus.errors import AmbiguousMunicipality, UnknownMunicipality
-from bolyst.site.cli import cli
+from bolyst.site.cli.main import cli
 from bolyst.stats.municipalities import municipality_records
 from bolyst.stats.names import lookup
 

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from bolyst.site.charts import Bar, Chart, bar_chart
+from .charts import Bar, Chart, bar_chart
 
 from .links import Links
 from .render import role

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bolyst.site.charts import Bar, bar_chart
+from .charts import Bar, bar_chart
 
 from .links import Links
 from .render import role

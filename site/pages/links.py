@@ -69,7 +69,7 @@ class Links:
         return f"{self.datasette}/{quote(self.db)}?{urlencode(args)}"
 
     def export(self, fmt: str, **filters: Any) -> str:
-        """A download from Datasette's export route (site/export_route.py): md, docx, csv or json."""
+        """A download from Datasette's export route (site/export/route.py): md, docx, csv or json."""
         query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
         return f"{self.datasette}{MOUNT}export.{fmt}" + (f"?{query}" if query else "")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from bolyst.site.charts import Bar, Chart, Series, bar_chart, line_chart
+from .charts import Bar, Chart, Series, bar_chart, line_chart
 
 from .links import Links
 from .queries import KEY_INDICATORS

@@ -6,11 +6,12 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
-from bolyst.site import TEMPLATES_DIR
 
-#: A folder of its own, so Datasette (whose template_dir is TEMPLATES_DIR) never mistakes
-#: our base.html for its own.
-PAGE_TEMPLATES = TEMPLATES_DIR / "pages"
+from . import TEMPLATES_DIR
+
+#: The pages' own templates; Datasette is given no template folder, so it never mistakes our base.html
+#: (or any page template) for its own.
+PAGE_TEMPLATES = TEMPLATES_DIR
 
 ROLE_LABELS = {
     "refugee": ("flyktning", "refugee"),

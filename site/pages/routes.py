@@ -1,6 +1,6 @@
 """The pages inside Datasette: ``/-/bolyst/…`` serves exactly what ``bolyst site build`` writes.
 
-Registered by ``bolyst.site.datasette_plugin.register_routes``. Links to tables and queries are
+Registered by ``bolyst.site.serve.plugin.register_routes``. Links to tables and queries are
 root-relative (Datasette's own ``base_url``), page links are relative as in the static site.
 """
 
@@ -11,9 +11,9 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
-from bolyst.site import STATIC_DIR
 from datasette.utils.asgi import Response
 
+from . import ASSETS_DIR
 from .links import MOUNT, segment
 from .site import render_target, resolve
 from .static import STYLESHEET
@@ -90,7 +90,7 @@ async def warm(datasette) -> None:
 def _static(name: str) -> Response:
     if name != STYLESHEET:
         return Response.text("not found", status=404)
-    body = (Path(STATIC_DIR) / STYLESHEET).read_text(encoding="utf-8")
+    body = (ASSETS_DIR / STYLESHEET).read_text(encoding="utf-8")
     return Response(body, content_type="text/css; charset=utf-8",
                     headers={"cache-control": "max-age=3600"})
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bolyst.corpus.errors import BolystError
-from bolyst.site import STATIC_DIR
 
+from . import ASSETS_DIR
 from .links import DEFAULT_DATASETTE
 from .site import KINDS, Target, render_target, targets
 from .store import Store
@@ -94,7 +94,7 @@ def build_site(db_path: Path, out_dir: Path, *, datasette: str = DEFAULT_DATASET
     out_dir.mkdir(parents=True, exist_ok=True)
     _clean(out_dir)
     (out_dir / "static").mkdir()
-    shutil.copy2(STATIC_DIR / STYLESHEET, out_dir / "static" / STYLESHEET)
+    shutil.copy2(ASSETS_DIR / STYLESHEET, out_dir / "static" / STYLESHEET)
     job = _Job(str(db_path), str(out_dir), datasette.rstrip("/"), Path(db_path).stem)
     _start(job)
     chunks = _chunks(_STATE["store"], CHUNK)

@@ -1,0 +1,381 @@
+"""CLI commands for the coding area, added to the ``bolyst`` group by ``register``.
+
+Each is a thin adapter over one library call: ``bolyst code`` → ``bolyst.coding.build.code_corpus`` (or
+``bolyst.coding.jsonl.code_jsonl`` with --jsonl), ``bolyst review export|import`` →
+``bolyst.coding.review.review_export|review_import``, ``bolyst agreement`` → ``bolyst.coding.agreement.agreement``,
+``bolyst model cv`` → ``bolyst.coding.model_cv.cross_validate``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .options import DB_OPTION, current_project
+
+CODING_DIR_OPTION = click.option(
+    "--coding-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder with codebook.yaml and decisions/, instead of the project's.")
+
+
+def _folders(coding_dir: Path | None):
+    """The project's codebook and decision folders, or those of --coding-dir."""
+    from bolyst.corpus.project import with_folders
+
+    return with_folders(current_project(), None, coding_dir)
+
+
+def _open_db(db_path: Path):
+    import sqlite_utils
+    from bolyst.corpus.errors import BolystError
+
+    if not db_path.exists():
+        raise BolystError("no database", path=db_path, fix="run `bolyst build` first (or pass --db)")
+    return sqlite_utils.Database(db_path)
+
+
+@click.command()
+@DB_OPTION
+@CODING_DIR_OPTION
+@click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
+              help='Code JSON Lines instead of the corpus: {"id", "text", "lang"} per line in, one result per '
+                   "line out on stdout.")
+def code(db_path: Path, coding_dir: Path | None, jsonl) -> None:
+    """Code the corpus in the database with the codebook (or code JSON Lines with --jsonl).
+
+    Automatic codings are replaced; human decisions (coding/decisions/*.yaml) are re-read, never
+    changed. Prints the coded excerpts per theme. With --jsonl, each output line is
+    {"id", "themes": [...], "codes": [{"code", "theme", "rule", "start", "end", "text", "score"}]};
+    a bad input line is reported on stderr with its number and the other lines are still coded.
+
+    \b
+    Example:
+      bolyst code --db bolyst.db
+      echo '{"id": "q1", "text": "Vi var så ensomme her.", "lang": "nb"}' | bolyst code --jsonl -
+    """
+    folders = _folders(coding_dir)
+    if jsonl is not None:
+        _code_jsonl(folders.coding_dir, jsonl, _model_dir(folders, coding_dir))
+        return
+    from bolyst.coding.build import code_corpus, theme_counts
+
+    db = _open_db(db_path)
+    click.echo(f"Coding the excerpts in {db_path} with {folders.coding_dir / 'codebook.yaml'} …", err=True)
+    with db.conn:
+        counts = code_corpus(db, folders.coding_dir, folders.decisions_dirs)
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+    click.echo(f"{'theme':<10} {'excerpts (auto)':>16} {'codings (auto)':>15} {'excerpts (model)':>17} "
+               f"{'excerpts (human)':>17}")
+    for row in theme_counts(db):
+        click.echo(f"{row['theme']:<10} {row['auto_excerpts']:>16} {row['auto_codings']:>15} "
+                   f"{row['model_excerpts']:>17} {row['human_excerpts']:>17}")
+
+
+def _code_jsonl(coding_dir: Path, stream, model_dir: Path) -> None:
+    from bolyst.coding.build import CODEBOOK, cached_nlp
+    from bolyst.coding.codebook import load_codebook
+    from bolyst.coding.jsonl import code_jsonl
+    from bolyst.coding.suggest import load_model
+
+    nlp = cached_nlp(load_codebook(coding_dir / CODEBOOK))
+    model = load_model(model_dir) or load_model()  # the project's own model, else the shipped one
+    name = "<stdin>" if stream.name == "<stdin>" else stream.name
+    failed = 0
+    for result in code_jsonl(nlp, stream, name, model):
+        if result.error:
+            failed += 1
+            click.echo(f"Error: {result.error}", err=True)
+        else:
+            click.echo(json.dumps(result.output, ensure_ascii=False))
+    if failed:
+        click.echo(f"{failed} line(s) had errors; the others were coded.", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def review() -> None:
+    """Review automatic codings in a spreadsheet and import the decisions.
+
+    \b
+    Example:
+      bolyst review export --out sheet.xlsx
+      bolyst review import sheet.xlsx --coder lead-researcher
+    """
+
+
+@review.command(name="export")
+@DB_OPTION
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Sheet to write: *.csv or *.xlsx.")
+@click.option("--split", type=click.Choice(["heldout", "training"]), default=None,
+              help="Only excerpts of this part of the held-out split.")
+@click.option("--theme", default=None, help="Only suggestions of this theme (and excerpts without any).")
+def review_export(db_path: Path, out: Path, split: str | None, theme: str | None) -> None:
+    """Write a review sheet: each excerpt with its citation, suggested codes and the evidence.
+
+    Fill the 'decision' column (accept, reject or add) and 'note'; to add a code, write its id in
+    'code'. Then run `bolyst review import`.
+
+    \b
+    Example:
+      bolyst review export --out sheet.xlsx --split heldout
+    """
+    from bolyst.coding.review import review_export as export
+
+    count = export(_open_db(db_path), out, split=split, theme=theme)
+    click.echo(f"Wrote {count} rows to {out}.")
+
+
+@review.command(name="import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--coder", required=True, help="Your coder id, e.g. lead-researcher (decisions/<coder>.yaml).")
+@DB_OPTION
+@CODING_DIR_OPTION
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of the decisions (default: today).")
+def review_import(sheet: Path, coder: str, db_path: Path, coding_dir: Path | None, date) -> None:
+    """Append the decisions of a filled-in review sheet to the project's decisions/CODER.yaml.
+
+    Earlier decisions stay in the file; a later one on the same excerpt and code supersedes them.
+    Rows with unknown excerpts or codes are reported by row number; the other rows are imported.
+    The database (when it exists) is updated with the new decisions.
+
+    \b
+    Example:
+      bolyst review import sheet.xlsx --coder lead-researcher
+    """
+    from bolyst.coding.build import sync_decisions
+    from bolyst.coding.review import review_import as run_import
+
+    folders = _folders(coding_dir).writable("bolyst review import", _folders(coding_dir).decisions_dir)
+    db = _open_db(db_path)
+    result = run_import(db, sheet, coder, folders.coding_dir, date=date.date() if date else None,
+                        decisions_dir=folders.decisions_dir)
+    for error in result.errors:
+        click.echo(f"Error: {error}", err=True)
+    click.echo(f"Imported {result.imported} decision(s) into {folders.decisions_dir / (coder + '.yaml')}"
+               f" ({result.unchanged} already recorded).")
+    if result.imported and "codings" in db.table_names():
+        with db.conn:
+            sync_decisions(db, folders.coding_dir, folders.decisions_dirs)
+        click.echo(f"Updated the codings in {db_path}.")
+    if result.errors:
+        click.echo(f"{len(result.errors)} row(s) had errors; the others were imported.", err=True)
+        sys.exit(1)
+
+
+@click.command()
+@DB_OPTION
+@click.option("--units", type=click.Choice(["corpus", "decided"]), default="corpus", show_default=True,
+              help="Excerpts a human coder has coded: the whole corpus (no decision = no code), or only "
+                   "those with a decision in their file (for coders who reviewed part of the corpus).")
+def agreement(db_path: Path, units: str) -> None:
+    """Compute and store agreement between coders; print it per theme, split and language.
+
+    Cohen's κ for each pair of coders ('auto' is the codebook rules, 'model' the trained
+    suggester, 'combined' the two together as `bolyst code` suggests), Krippendorff's α across all
+    coders, and each automatic coder's precision / recall / F1 against each human, per code and
+    theme, on each split (seed documents: training, heldout; development set: dev, test) and per
+    language (nb, nn, en) for the themes. The summary first: κ on the test and held-out splits
+    against the reference coding. Stored in agreement_kappa, agreement_alpha and agreement_scores.
+    A build computes them with --units corpus.
+
+    \b
+    Example:
+      bolyst agreement --db bolyst.db
+      bolyst agreement --units decided
+    """
+    from bolyst.coding.agreement import agreement as compute
+
+    db = _open_db(db_path)
+    with db.conn:
+        tables = compute(db, units)
+    click.echo(format_theme_agreement(tables))
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def format_theme_agreement(tables: dict[str, list[dict]]) -> str:
+    """Plain-text tables: the summary per language, then every theme-level row (κ, P/R/F1), then α."""
+    pairs = [r for r in tables["agreement_kappa"] if r["level"] == "theme"]
+    width = max([28] + [len(r["coder_a"]) + len(r["coder_b"]) + 3 for r in pairs])
+    lines = format_summary(pairs)
+    lines.append(f"{'split':<9} {'lang':<4} {'theme':<8} {'coders':<{width}} {'n':>4} {'κ':>6} {'P':>6} {'R':>6} "
+                 f"{'F1':>6}")
+    scores = {(r["split"], r["lang"], r["code"], r["auto_coder"], r["coder"]): r for r in tables["agreement_scores"]}
+    for r in pairs:
+        s = scores.get((r["split"], r["lang"], r["code"], r["coder_a"], r["coder_b"]))
+        lines.append(f"{r['split']:<9} {r['lang']:<4} {r['code']:<8} {r['coder_a'] + ' × ' + r['coder_b']:<{width}} "
+                     f"{r['n_units']:>4} {_fmt(r['kappa']):>6} {_fmt(s and s['precision']):>6} "
+                     f"{_fmt(s and s['recall']):>6} {_fmt(s and s['f1']):>6}")
+    lines.append("")
+    lines.append(f"{'split':<9} {'lang':<4} {'theme':<8} {'n':>4} {'α':>6}  coders")
+    for r in tables["agreement_alpha"]:
+        if r["level"] == "theme":
+            lines.append(f"{r['split']:<9} {r['lang']:<4} {r['code']:<8} {r['n_units']:>4} {_fmt(r['alpha']):>6}  "
+                         f"{r['coders']}")
+    if not pairs:
+        return "No coder to compare with yet: add human decisions in coding/decisions/ (bolyst review import)."
+    return "\n".join(lines)
+
+
+#: The summary's comparisons: per split, the reference coder and the second human coder to compare with it.
+SUMMARY = (("test", "devset-reconciled", "devset-coder-a", "devset-coder-b"),
+           ("heldout", "lead-researcher", "lead-researcher", "second-coder"))
+THEMES = ("push", "pull", "stay", "retain")
+
+
+def format_summary(pairs: list[dict]) -> list[str]:
+    """Theme κ per language on the measuring splits: each automatic coder against the reference, and two
+    humans against each other (the ceiling to read the coders against)."""
+    kappa = {(r["split"], r["lang"], r["code"], r["coder_a"], r["coder_b"]): r["kappa"] for r in pairs}
+    lines = []
+    for split, reference, human_a, human_b in SUMMARY:
+        rows = [(f"{auto} × {reference}", auto, reference) for auto in ("auto", "model", "combined")]
+        rows.append((f"{human_a} × {human_b}", human_a, human_b))
+        found = [(label, a, b) for label, a, b in rows if (split, "all", "push", a, b) in kappa]
+        if not found:
+            continue
+        lines.append(f"κ per theme on the {split} split ({', '.join(THEMES)}; mean):")
+        for lang in ("all", "nb", "nn", "en"):
+            for label, a, b in found:
+                values = [kappa.get((split, lang, t, a, b)) for t in THEMES]
+                if all(v is None for v in values):
+                    continue
+                mean = sum(v or 0.0 for v in values) / len(values)
+                lines.append(f"  {lang:<4} {label:<40} " + " ".join(f"{_fmt(v):>6}" for v in values)
+                             + f"   mean {mean:.2f}")
+        lines.append("")
+    return lines
+
+
+@click.group()
+def model() -> None:
+    """The trained suggester (coder 'model'): a spaCy text classifier trained at build time.
+
+    It is trained on the human codings of the training split only and suggests themes with a
+    score; see coding/FORMAT.md.
+
+    \b
+    Example:
+      bolyst model cv --db bolyst.db
+    """
+
+
+@model.command(name="cv")
+@DB_OPTION
+@CODING_DIR_OPTION
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Settings to print, best first.")
+def model_cv(db_path: Path, coding_dir: Path | None, folds: int, top: int) -> None:
+    """Cross-validate the suggester's candidate settings on the training split (never the held-out one).
+
+    Each candidate (features, n-gram size, epochs, target) is trained k times, each time without one
+    fold, and its out-of-fold suggestions are measured against each human coder at each threshold.
+    Prints the best settings by mean κ over themes and coders ('*': the defaults in coding/model.py,
+    which the build trains with). Takes about two minutes on two cores.
+
+    \b
+    Example:
+      bolyst model cv --db bolyst.db --folds 5
+    """
+    from bolyst.coding.build import cached_nlp, load_sources, read_db_excerpts
+    from bolyst.coding.coder import code
+    from bolyst.coding.model import DEFAULT_SETTINGS, training_texts
+    from bolyst.coding.model_cv import cross_validate, grid
+    from bolyst.coding.suggest import featurizer
+    from bolyst.coding.writer import split_rows
+
+    db = _open_db(db_path)
+    excerpts = read_db_excerpts(db)
+    folders = _folders(coding_dir)
+    book, decisions = load_sources(folders.coding_dir, {e.id for e in excerpts}, folders.decisions_dirs)
+    nlp = cached_nlp(book)
+    examples = training_texts(book, excerpts, decisions, book.splits(split_rows(db)), featurizer(nlp))
+    rule_themes: dict[str, set[str]] = {}
+    for c in code(nlp, examples):
+        rule_themes.setdefault(c.excerpt, set()).add(c.theme)
+    candidates = grid()
+    click.echo(f"Cross-validating {len(candidates)} settings on {len(examples)} learn-from excerpts (training "
+               f"and dev splits), {folds} folds by source …", err=True)
+    results = cross_validate(examples, book.themes, candidates, folds,
+                             progress=lambda n, s: click.echo(f"  {n}/{len(candidates)} {s.describe()}", err=True),
+                             rule_themes=rule_themes)
+    click.echo(format_cv(results[:top], book.themes, DEFAULT_SETTINGS))
+
+
+@model.command(name="train")
+@DB_OPTION
+@CODING_DIR_OPTION
+def model_train(db_path: Path, coding_dir: Path | None) -> None:
+    """Train the suggester on the built database's learn-from splits and save it as the project's model.
+
+    The saved model (<project>/model/, or <coding-dir>/model/; in a clone of the repository without a
+    project, the shipped coding/model/) is the one `bolyst code --jsonl` uses; a build trains its own.
+    Training is repeatable: the same corpus and decisions give the same model, and its fingerprint (of
+    the training texts, targets and features) is saved beside it.
+
+    \b
+    Example:
+      bolyst build && bolyst model train --db bolyst.db
+    """
+    from bolyst.coding.build import cached_nlp, load_sources, read_db_excerpts
+    from bolyst.coding.model import fit_model, training_texts
+    from bolyst.coding.suggest import featurizer, fingerprint, save_model
+    from bolyst.coding.writer import split_rows
+    from bolyst.corpus.errors import BolystError
+
+    db = _open_db(db_path)
+    excerpts = read_db_excerpts(db)
+    folders = _folders(coding_dir)
+    target = _model_dir(folders, coding_dir, writing=True)
+    book, decisions = load_sources(folders.coding_dir, {e.id for e in excerpts}, folders.decisions_dirs)
+    split_of, features = book.splits(split_rows(db)), featurizer(cached_nlp(book))
+    trained = fit_model(book, excerpts, decisions, split_of, featurize=features)
+    if trained is None:
+        raise BolystError("no theme has enough human codings to learn", path=folders.decisions_dir,
+                          fix="code at least 5 excerpts with and 5 without each theme")
+    examples = training_texts(book, excerpts, decisions, split_of, features)
+    folder = save_model(trained, target, fingerprint(examples))
+    click.echo(f"Trained on {trained.n_training} excerpts ({', '.join(f'{k} {v}' for k, v in trained.positives)});"
+               f" saved to {folder}")
+
+
+def _model_dir(folders, coding_dir: Path | None, writing: bool = False) -> Path:
+    """Where the project's trained model lives: <project>/model, <coding-dir>/model, or the shipped one
+    (written only in a clone of the repository, never in an installed package)."""
+    from bolyst.corpus.project import SHIPPED_CODING, SOURCE_CHECKOUT
+
+    if coding_dir is not None:
+        return Path(coding_dir) / "model"
+    if folders.root is not None:
+        return folders.root / "model"
+    if writing and not SOURCE_CHECKOUT:
+        folders.writable("bolyst model train")
+    return SHIPPED_CODING / "model"
+
+
+def format_cv(results: list[dict], themes: tuple[str, ...], default) -> str:
+    """The cross-validation table; '*' marks the settings the build uses."""
+    keys = ("features", "ngram_size", "epochs", "target", "threshold")
+    lines = [f"  {'features':<14} {'ngram':>5} {'epochs':>6} {'thresh':>6} {'κ model':>8} {'κ +rules':>8} "
+             + " ".join(f"{'κ ' + t:>9}" for t in themes)]
+    for r in results:
+        mark = "*" if all(r[k] == getattr(default, k) for k in keys) else " "
+        lines.append(f"{mark} {r['features']:<14} {r['ngram_size']:>5} {r['epochs']:>6} "
+                     f"{_fmt(r['threshold']):>6} {_fmt(r['mean_kappa']):>8} {_fmt(r['combined_kappa']):>8} "
+                     + " ".join(f"{_fmt(r.get('kappa_' + t)):>9}" for t in themes))
+    return "\n".join(lines)
+
+
+def register(group: click.Group) -> None:
+    """Add this area's commands to ``group``."""
+    group.add_command(code)
+    group.add_command(review)
+    group.add_command(agreement)
+    group.add_command(model)

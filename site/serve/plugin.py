@@ -1,0 +1,35 @@
+"""Bolyst's Datasette plugin: SQL functions the canned queries use.
+
+Registered through the ``datasette`` entry point, so a plain ``datasette bolyst.db`` has them too.
+"""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+
+from .search import fts_query
+
+
+@hookimpl
+def prepare_connection(conn) -> None:
+    conn.create_function("bolyst_fts", 1, fts_query, deterministic=True)
+
+
+@hookimpl
+def register_routes(datasette):
+    """The generated pages (themes, codes, municipalities, sources) under /-/bolyst/."""
+    from bolyst.site.export.route import ROUTES as EXPORT_ROUTES
+    from bolyst.site.pages.routes import ROUTES
+
+    return [*EXPORT_ROUTES, *ROUTES]  # exports first: the pages' route takes the rest of /-/bolyst/
+
+
+@hookimpl
+def startup(datasette):
+    """Warm the pages' national medians (one scan of municipality_stats) before the first visitor."""
+    from bolyst.site.pages.routes import warm
+
+    async def inner() -> None:
+        await warm(datasette)
+
+    return inner
