@@ -147,8 +147,9 @@ def learnable(examples: Sequence[LabelledText], themes: Sequence[str],
 
 
 def feature_doc(nlp: Language, text: str, lang: str, features: str, given: Sequence[str] = ()) -> Doc:
-    """The doc the bag of words reads: ``given`` feature tokens, or the text's lemmas / lower-case words."""
-    if given:
+    """The doc the bag of words reads: the ``given`` feature tokens (lemmas and concepts) for ``lemma+concepts``,
+    else the text's lemmas / lower-case words / tokens as written."""
+    if given and features == "lemma+concepts":
         return Doc(nlp.vocab, words=list(given))
     doc = nlp.make_doc(text)
     if features == "orth":

@@ -46,15 +46,16 @@ _MARKERS: dict[str, frozenset[str]] = {
 # The words that tell nb and nn apart (the markers above minus the words both use).
 _NB_ONLY = _MARKERS["nb"] - _MARKERS["nn"]
 _NN_ONLY = _MARKERS["nn"] - _MARKERS["nb"]
-# Nynorsk inflection: plural -ar/-ane and -ande, infinitive -a with nn verbs are too ambiguous to use alone,
-# but the plural of nouns that end in -ing/-ning is decisive: «flyktningar», «innvandrarar», «tilsette».
-_NN_SUFFIX = re.compile(r"(?:ingar|ningane|rarar|rarane|ingane)$")
-_NB_SUFFIX = re.compile(r"(?:inger|ingene|rerne|rere)$")
+# Endings that tell the two standards apart: plural of nouns in -ing («flyktningar» / «flyktninger»),
+# adjectives in -leg / -lig, -laus / -løs, -sam / -som («vanskeleg», «arbeidslaus», «hjelpsame»).
+_NN_SUFFIX = re.compile(r"(?:ingar|ningane|rarar|rarane|ingane|leg|lege|laus|lause|sam|same)$")
+_NB_SUFFIX = re.compile(r"(?:inger|ingene|rerne|rere|lig|lige|løs|løse|somme)$")
+_SUFFIX_MIN = 6  # shorter words («som», «leg») are not judged by their ending
 
 
 def _counts(words: list[str]) -> dict[str, int]:
-    nb = sum(w in _NB_ONLY or bool(_NB_SUFFIX.search(w)) for w in words)
-    nn = sum(w in _NN_ONLY or bool(_NN_SUFFIX.search(w)) for w in words)
+    nb = sum(w in _NB_ONLY or (len(w) >= _SUFFIX_MIN and bool(_NB_SUFFIX.search(w))) for w in words)
+    nn = sum(w in _NN_ONLY or (len(w) >= _SUFFIX_MIN and bool(_NN_SUFFIX.search(w))) for w in words)
     en = sum(w in _MARKERS["en"] for w in words)
     return {"nb": nb, "nn": nn, "en": en}
 

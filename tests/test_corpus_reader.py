@@ -43,9 +43,24 @@ def test_shipped_corpus_reads_without_problems():
     corpus = read_corpus()
     ids = [e.id for e in corpus.excerpts]
     assert len(ids) == len(set(ids)) and len(ids) >= 150
-    assert {s.id for s in corpus.sources} == {"fafo-2025-14", "nibr-derfor-blir-vi-her", "exitnorway-flyer",
-                                              "nibr-slides", "telemarksforsking-attraktivitet-2011"}
+    documents = {s.id for s in corpus.sources if s.group is None}
+    assert documents == {"fafo-2025-14", "nibr-derfor-blir-vi-her", "exitnorway-flyer", "nibr-slides",
+                         "telemarksforsking-attraktivitet-2011"}
     assert all(e.speaker is None or e.speaker.startswith(e.source + "/") for e in corpus.excerpts)
+
+
+def test_development_set_is_web_material_with_provenance_in_three_languages():
+    """The coder's development material (issue: ≥ 400 excerpts, ≥ 80 sources, ≥ 80 per language), kept apart
+    from the documents and cited to the page it was read from."""
+    corpus = read_corpus()
+    devset = {s.id: s for s in corpus.sources if s.group == "devset"}
+    excerpts = [e for e in corpus.excerpts if e.source in devset]
+    assert len(excerpts) >= 400 and len(devset) >= 80
+    per_lang = {lang: sum(e.lang == lang for e in excerpts) for lang in ("nb", "nn", "en")}
+    assert min(per_lang.values()) >= 80, per_lang
+    assert all(s.url and s.url.startswith("http") and s.accessed and s.id.startswith("dev-") for s in devset.values())
+    news = sum(devset[e.source].genre == "news" for e in excerpts)
+    assert news <= len(excerpts) / 2  # mostly people's own words in reports, theses, blogs and op-eds
 
 
 def test_good_record_becomes_full_excerpt(tmp_path):

@@ -29,7 +29,7 @@ def test_metadata_has_title_licence_source_and_facets():
     meta = build_metadata("bolyst")
     assert meta["title"] and meta["license"] and meta["source"]
     excerpts = meta["databases"]["bolyst"]["tables"]["excerpts"]
-    assert excerpts["facets"] == ["kind", "speaker_role", "landsdel", "source"]
+    assert excerpts["facets"] == ["kind", "lang", "source_group", "speaker_role", "landsdel", "source"]
 
 
 def test_every_cli_command_appears_in_the_readme():
