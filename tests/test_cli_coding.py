@@ -258,3 +258,22 @@ async def test_datasette_shows_agreement_tables(datasette):
     for table in ("agreement_kappa", "agreement_alpha", "agreement_scores", "codes", "code_rules"):
         response = await datasette.client.get(f"/bolyst/{table}.json?_size=1")
         assert response.status_code == 200, table
+
+
+def test_code_jsonl_with_the_shipped_codebook_and_model_in_three_languages():
+    lines = [{"id": "nb", "text": "Vi har flyttet nok, barna skal ikke bytte skole igjen."},
+             {"id": "nn", "text": "Vi trivst godt i bygda, folka er hjelpsame."},
+             {"id": "en", "text": "We fled the war and came to Norway to be safe."},
+             {"id": "none", "text": "Kommunen bosatte 20 flyktninger i fjor."}]
+    stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
+    result = CliRunner().invoke(cli, ["code", "--jsonl", "-"], input=stdin)
+    assert result.exit_code == 0, result.output
+    out = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert (out["nb"]["lang"], out["nn"]["lang"], out["en"]["lang"]) == ("nb", "nn", "en")
+    assert "stay" in out["nb"]["themes"] and "retain" in out["nn"]["themes"]
+    assert {"push", "pull"} <= set(out["en"]["themes"]) and out["none"]["themes"] == []
+    for r in out.values():
+        for c in r["codes"]:
+            assert c["origin"] in ("rule", "model")
+            assert (c["rule"] is None) == (c["origin"] == "model")
+        assert set(r["themes"]) == {c["theme"] for c in r["codes"]}

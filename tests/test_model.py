@@ -301,3 +301,21 @@ def test_review_sheet_shows_model_suggestions_as_theme_rows_without_span(built_d
     assert accepted and all(r["human_decisions"] and any(names_theme(d, r["code"])
                                                          for d in r["human_decisions"].split("; "))
                             for r in accepted)
+
+
+def test_shipped_model_is_what_training_on_the_shipped_sources_gives(shipped):
+    """coding/model/ (what `bolyst code --jsonl` uses) must not go stale: same fingerprint, same scores."""
+    from bolyst.coding.build import cached_nlp
+    from bolyst.coding.suggest import featurizer, fingerprint, load_model
+
+    book, excerpts, decisions, split_of = shipped
+    loaded = load_model()
+    assert loaded is not None and loaded.settings == DEFAULT_SETTINGS
+    features = featurizer(cached_nlp(book))
+    examples = training_texts(book, excerpts, decisions, split_of, features)
+    assert loaded.fingerprint == fingerprint(examples), \
+        "the corpus, decisions or codebook changed: run `bolyst build && bolyst model train`"
+    trained = fit_model(book, excerpts, decisions, split_of, featurize=features)
+    sample = excerpts[::20]
+    assert scores(trained.nlp, sample, DEFAULT_SETTINGS, features) == scores(loaded.nlp, sample, DEFAULT_SETTINGS,
+                                                                               features)

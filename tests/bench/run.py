@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .coder import bench_coder
 from .measure import Figure, measure
 from .pages import bench_pages
 
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         db = workdir / "bench.db"
         print("timing searches …", flush=True)
         figures += bench_search(db, args.runs * 4)
-        for extra in (bench_pages,):
+        for extra in (bench_coder, bench_pages):
             print(f"timing {extra.__name__} …", flush=True)
             figures += extra(db, args.runs)
     text = report(figures)

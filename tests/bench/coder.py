@@ -1,0 +1,41 @@
+"""Coder throughput for ``make bench``: the automatic coder beside a blank spaCy tokenizer on the same texts.
+
+The texts are the shipped corpus's excerpts (all languages), coded by the rules (parse, lemmas, concepts,
+frames, negation) and, separately, by the rules plus the learned layer as ``bolyst code --jsonl`` does.
+Reported per excerpt, with the coder's share of the tokenizer's speed (the scale issue's target: ≥ 30 %).
+"""
+
+from __future__ import annotations
+
+import spacy
+
+from .measure import Figure, measure
+
+
+def bench_coder(db, runs: int) -> list[Figure]:
+    import sqlite_utils
+    from bolyst.coding import CODING_DIR
+    from bolyst.coding.build import cached_nlp
+    from bolyst.coding.codebook import load_codebook
+    from bolyst.coding.coder import Text, code
+    from bolyst.coding.suggest import load_model, suggestions
+
+    texts = [Text(r["id"], r["text"], r["lang"]) for r in sqlite_utils.Database(db).query(
+        "select id, text, lang from excerpts where lang in ('nb', 'nn', 'en') order by id")]
+    n = len(texts)
+    nlp = cached_nlp(load_codebook(CODING_DIR / "codebook.yaml"))
+    model = load_model()
+    blank = {"nb": spacy.blank("nb"), "en": spacy.blank("en")}
+
+    def tokenize() -> None:
+        for t in texts:
+            blank["en" if t.lang == "en" else "nb"](t.text)
+
+    tok = measure("blank spaCy tokenizer (per excerpt)", tokenize, runs)
+    rules = measure("coder: rules (per excerpt)", lambda: list(code(nlp, texts)), runs)
+    both = measure("coder: rules + learned layer, as bolyst code --jsonl (per excerpt)",
+                   lambda: suggestions(nlp, model, texts), runs)
+    share = tok.median_ms / rules.median_ms
+    note = f"{n} excerpts of the shipped corpus; rules run at {share:.0%} of the tokenizer's speed"
+    return [Figure(f.name, f.median_ms / n, f.low_ms / n, f.high_ms / n, f.runs, None,
+                   note if f is rules else f"{n} excerpts") for f in (tok, rules, both)]
