@@ -130,7 +130,7 @@ class Codebook:
 def concept_words(concepts: dict[str, dict[str, tuple[str, ...]]], name: str, lang: str) -> list[str]:
     """The single words of concept ``name`` in ``lang`` (nb and nn include the concept's ``nor`` words)."""
     keys = ("nor", lang) if lang in ("nb", "nn") else (lang,)
-    return sorted({w.lower() for key in keys for w in concepts.get(name, {}).get(key, ()) if " " not in w})
+    return sorted({w.lower().lstrip("=") for key in keys for w in concepts.get(name, {}).get(key, ()) if " " not in w})
 
 
 def expand_concepts(pattern: Any, concepts: dict[str, dict[str, tuple[str, ...]]], lang: str) -> Any:

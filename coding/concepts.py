@@ -3,7 +3,8 @@
 A **concept** is a named set of words per language (``concepts:`` in the codebook): ``job`` is «jobb»,
 «arbeid», «stilling» … in Norwegian and "job", "work", "employment" … in English. A token belongs to a concept
 when its lemma or its lower-case form is one of the entries or an entry's lemma; an entry of several words
-matches them in a row («bli boende», "feel at home").
+matches them in a row («bli boende», "feel at home"); an entry written ``=kom`` matches that form only, not
+every form of its lemma («kom», not «komme i arbeid»).
 
 A **frame** rule (``frame: [move, job]``) fires when every concept it names occurs in one sentence, in any
 order: the rule carries across phrasings and languages where a phrase pattern would need one rule per wording.
@@ -55,6 +56,7 @@ class Lexicon:
                  negations: Iterable[str] = ()) -> None:
         self.lang = lang
         self.single: dict[str, set[str]] = {}
+        self.exact: dict[str, set[str]] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         negations = {n for n in negations if " " not in n}
         self.negating: set[tuple[tuple[str, ...], str]] = set()
@@ -65,8 +67,10 @@ class Lexicon:
                     words = tuple(entry.lower().split())
                     if not words:
                         continue
-                    self.words.setdefault(name, set()).update(words)
-                    if len(words) == 1:
+                    self.words.setdefault(name, set()).update(w.lstrip("=") for w in words)
+                    if len(words) == 1 and words[0].startswith("="):  # "=kom": this form only, not its lemma
+                        self.exact.setdefault(words[0][1:], set()).add(name)
+                    elif len(words) == 1:
                         for form in {words[0], lemma(words[0], lang)}:
                             self.single.setdefault(form, set()).add(name)
                     else:
@@ -81,7 +85,8 @@ class Lexicon:
         hits: list[Hit] = []
         lowers = [t.lower_ for t in doc]
         for i, token in enumerate(doc):
-            for name in sorted(self.single.get(token.lower_, set()) | self.single.get(token.lemma_, set())):
+            names = self.single.get(token.lower_, set()) | self.single.get(token.lemma_, set())
+            for name in sorted(names | self.exact.get(token.lower_, set())):
                 hits.append(Hit(i, i + 1, name, False))
             for key in {token.lower_, token.lemma_}:
                 for words, name in self.multi.get(key, ()):
