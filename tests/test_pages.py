@@ -134,7 +134,7 @@ def test_cli_site_build_with_datasette_url(built_db_path: Path, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "table links → https://data.example.org/" in result.output
     assert re.search(r"^Wrote \d+ pages in [\d.]+s \(1 home, 1 themes, \d+ code, 1 municipalities, 357 "
-                     r"municipality, 357 compare, 1 sources, \d+ source\)\.$", result.output, re.MULTILINE)
+                     r"municipality, 357 compare, 1 sources, \d+ source, 1 reliability\)\.$", result.output, re.MULTILINE)
     home = soup(tmp_path / "out", "index.html")
     assert home.select_one('a[href^="https://data.example.org/bolyst/search_quotes"]')
 
@@ -187,3 +187,18 @@ def test_key_indicators_and_model_labels_name_what_the_database_has(built_db):
     models = {r[0] for r in built_db.execute("select distinct model from model_residuals")}
     assert set(KEY_INDICATORS) <= indicators
     assert set(MODEL_LABELS) == models
+
+
+def test_reliability_page_shows_the_measured_agreement(site: Path, built_db) -> None:
+    page = soup(site, "reliability/index.html")
+    assert "Pålitelighet" in page.select_one("nav").get_text()
+    [test_table, heldout_table] = page.select("table")[:2]
+    first = test_table.select_one("tbody tr")
+    cells = [td.get_text(strip=True) for td in first.select("td")]
+    kappa = {r["code"]: r["kappa"] for r in built_db.query(
+        "select code, kappa from agreement_kappa where level = 'theme' and split = 'test' and lang = 'all' "
+        "and coder_a = 'combined' and coder_b = 'devset-reconciled'")}
+    assert "combined × devset-reconciled" in first.get_text() and cells[0] == "alle / all"
+    assert cells[2:6] == [f"{kappa[t]:.2f}" for t in ("push", "pull", "stay", "retain")]
+    assert "lead-researcher" in heldout_table.get_text()
+    assert page.select_one("a[href*='reliability_kappa']") is not None or "agreement_kappa" in page.get_text()

@@ -247,9 +247,9 @@ def format_summary(pairs: list[dict]) -> list[str]:
                 values = [kappa.get((split, lang, t, a, b)) for t in THEMES]
                 if all(v is None for v in values):
                     continue
-                mean = sum(v or 0.0 for v in values) / len(values)
+                defined = [v for v in values if v is not None]  # a theme nobody applied has no κ
                 lines.append(f"  {lang:<4} {label:<40} " + " ".join(f"{_fmt(v):>6}" for v in values)
-                             + f"   mean {mean:.2f}")
+                             + f"   mean {_fmt(sum(defined) / len(defined) if defined else None)}")
         lines.append("")
     return lines
 

@@ -201,4 +201,27 @@ CODING = {
         where findings_fts match :terms order by findings_fts.rank limit 12""", ("findings_fts",)),
 }
 
-QUERIES: dict[str, Query] = {**CORPUS, **CODING, **STATS}
+#: Reliability: the automatic coder ('combined', what `bolyst code` suggests) against the reference coding on
+#: the measuring splits, beside two humans against each other (coding/agreement.py).
+RELIABILITY_PAIRS = """((coder_a = 'combined' and coder_b = case split when 'heldout' then 'lead-researcher'
+                                                              else 'devset-reconciled' end)
+  or (coder_a = 'devset-coder-a' and coder_b = 'devset-coder-b')
+  or (coder_a = 'lead-researcher' and coder_b = 'second-coder'))"""
+RELIABILITY = {
+    "reliability_kappa": Query(f"""
+        select split, lang, code, coder_a, coder_b, n_units, kappa from agreement_kappa
+        where level = 'theme' and split in ('test', 'heldout') and {RELIABILITY_PAIRS}
+        order by split = 'heldout', coder_a = 'combined' desc, lang != 'all', lang, code""",
+                               ("agreement_kappa.kappa", "agreement_kappa.lang")),
+    "reliability_scores": Query("""
+        select split, code, coder, n_units, tp, fp, fn, precision, recall, f1 from agreement_scores
+        where level = 'theme' and lang = 'all' and auto_coder = 'combined' and split in ('test', 'heldout')
+          and coder = case split when 'heldout' then 'lead-researcher' else 'devset-reconciled' end
+        order by split = 'heldout', code""", ("agreement_scores.precision", "agreement_scores.lang")),
+    "reliability_splits": Query("""
+        select coalesce(source_group, 'documents') as material, split, lang, count(*) as excerpts,
+               count(distinct substr(excerpt, 1, instr(excerpt, '/') - 1)) as sources
+        from excerpt_splits group by 1, 2, 3 order by 1 desc, 2, 3""", ("excerpt_splits.lang",)),
+}
+
+QUERIES: dict[str, Query] = {**CORPUS, **CODING, **STATS, **RELIABILITY}
