@@ -98,3 +98,24 @@ def test_agreement_tables_per_code_theme_and_split():
     scores = {(r["split"], r["code"], r["coder"]): r for r in tables["agreement_scores"]}
     assert set(scores) == {(s, c, h) for s in ("heldout", "training", "all") for c in ("t", "t.x") for h in "bc"}
     assert scores["all", "t", "c"]["f1"] == pytest.approx(0.4)
+
+
+def test_agreement_per_language_by_hand():
+    """Theme rows per language; sub-codes only over all languages (too few units per language)."""
+    split = {f"e{i}": "test" for i in range(1, 7)}
+    lang = {"e1": "nb", "e2": "nb", "e3": "nb", "e4": "en", "e5": "en", "e6": "nn"}
+    tables = agreement_tables([_ratings("b", B), _ratings("auto", AUTO)],
+                              [CodeNode("t", "t", 0), CodeNode("t.x", "t", 1)], split, lang)
+    kappa = {(r["split"], r["lang"], r["code"]): r for r in tables["agreement_kappa"]}
+    # nb (e1–e3): auto 1 1 1, b 1 1 0 → p_o = 2/3, p_e = 1 · 2/3 + 0 · 1/3 = 2/3 → κ = 0
+    assert kappa["test", "nb", "t"]["n_units"] == 3 and kappa["test", "nb", "t"]["kappa"] == pytest.approx(0.0)
+    # en (e4–e5): auto 0 0, b 1 0 → p_o = 1/2, p_e = 0 · 1/2 + 1 · 1/2 = 1/2 → κ = 0
+    assert kappa["test", "en", "t"]["kappa"] == pytest.approx(0.0)
+    # nn (e6): auto 0, b 0 → p_o = 1, p_e = 1 → κ undefined
+    assert kappa["test", "nn", "t"]["n_units"] == 1 and kappa["test", "nn", "t"]["kappa"] is None
+    # all: auto 1 1 1 0 0 0, b 1 1 0 1 0 0 → p_o = 4/6, p_e = 1/2 · 1/2 + 1/2 · 1/2 = 1/2 → κ = 1/3
+    assert kappa["test", "all", "t"]["kappa"] == pytest.approx(1 / 3)
+    assert {lang for (_, lang, code) in kappa if code == "t.x"} == {"all"}
+    scores = {(r["lang"], r["code"]): r for r in tables["agreement_scores"] if r["split"] == "test"}
+    # nb: auto against b: tp 2, fp 1, fn 0 → precision 2/3, recall 1
+    assert (scores["nb", "t"]["precision"], scores["nb", "t"]["recall"]) == pytest.approx((2 / 3, 1.0))
