@@ -263,7 +263,7 @@ async def test_datasette_shows_agreement_tables(datasette):
 def test_code_jsonl_with_the_shipped_codebook_and_model_in_three_languages():
     lines = [{"id": "nb", "text": "Vi har flyttet nok, barna skal ikke bytte skole igjen."},
              {"id": "nn", "text": "Vi trivst godt i bygda, folka er hjelpsame."},
-             {"id": "en", "text": "We fled the war and came to Norway to be safe."},
+             {"id": "en", "text": "We fled the war and came to Norway because it is safe."},
              {"id": "none", "text": "Kommunen bosatte 20 flyktninger i fjor."}]
     stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
     result = CliRunner().invoke(cli, ["code", "--jsonl", "-"], input=stdin)
