@@ -118,7 +118,7 @@ CODING_DECISIONS = Table(
 
 CODING_MODELS = Table(
     "coding_models", "The trained suggester (coder 'model'): a spaCy textcat_multilabel trained at build time on "
-                     "the human codings of the training split only; its codings have origin 'model'.",
+                     "the human codings of the learn-from splits only (training, dev); its codings have origin 'model'.",
     (
         C("id", str, "Model id, the coder id of its codings ('model')."),
         C("component", str, "spaCy component: textcat_multilabel on a blank Norwegian pipeline."),
@@ -132,7 +132,7 @@ CODING_MODELS = Table(
         C("labels", str, "Themes learned, separated by ', ' (those with at least 5 positive and 5 negative "
                          "training excerpts; sub-codes are too rare to learn)."),
         C("human_coders", str, "Human coders whose decisions in force made the target, separated by ', '."),
-        C("n_training", int, "Training excerpts (the training split; held-out excerpts are never trained on)."),
+        C("n_training", int, "Training excerpts (training and dev splits; heldout and test are never trained on)."),
         C("positives", str, "JSON: per theme, the training excerpts carrying it."),
         C("settings", str, "Every training setting as name=value, separated by ', '."),
     ),

@@ -110,8 +110,8 @@ def review() -> None:
 @DB_OPTION
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Sheet to write: *.csv or *.xlsx.")
-@click.option("--split", type=click.Choice(["heldout", "training"]), default=None,
-              help="Only excerpts of this part of the held-out split.")
+@click.option("--split", type=click.Choice(["training", "heldout", "dev", "test"]), default=None,
+              help="Only excerpts of this split (seed documents: training, heldout; development set: dev, test).")
 @click.option("--theme", default=None, help="Only suggestions of this theme (and excerpts without any).")
 def review_export(db_path: Path, out: Path, split: str | None, theme: str | None) -> None:
     """Write a review sheet: each excerpt with its citation, suggested codes and the evidence.
@@ -258,8 +258,8 @@ def format_summary(pairs: list[dict]) -> list[str]:
 def model() -> None:
     """The trained suggester (coder 'model'): a spaCy text classifier trained at build time.
 
-    It is trained on the human codings of the training split only and suggests themes with a
-    score; see coding/FORMAT.md.
+    It is trained on the human codings of the learn-from splits only (training and dev) and
+    suggests themes with a score; see coding/FORMAT.md.
 
     \b
     Example:
@@ -273,7 +273,7 @@ def model() -> None:
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Settings to print, best first.")
 def model_cv(db_path: Path, coding_dir: Path | None, folds: int, top: int) -> None:
-    """Cross-validate the suggester's candidate settings on the training split (never the held-out one).
+    """Cross-validate the suggester's settings on the learn-from splits (never heldout or test).
 
     Each candidate (features, n-gram size, epochs, target) is trained k times, each time without one
     fold, and its out-of-fold suggestions are measured against each human coder at each threshold.
