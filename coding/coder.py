@@ -123,6 +123,3 @@ def codings_of(codebook: Codebook, excerpt_id: str, doc: Doc) -> list[Coding]:
                                  score=rule.score))
     return sorted(result, key=lambda c: (c.start, c.end, c.code, c.rule))
 
-
-def themes_of(codings: Iterable[Coding]) -> list[str]:
-    return sorted({c.theme for c in codings})

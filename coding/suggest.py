@@ -23,7 +23,7 @@ import spacy
 from spacy.language import Language
 
 from .coder import Coding, ExcerptLike, Pipelines, code
-from .model import PIPE, ModelSettings, TrainedModel, scores, suggest
+from .model import PIPE, ModelSettings, TrainedModel, suggest
 from .nlp import PIPELINE_FOR_LANG
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -53,10 +53,6 @@ class LoadedModel:
     fingerprint: str | None = None  # of the training data, for the shipped model
 
 
-def as_loaded(model: TrainedModel | None) -> LoadedModel | None:
-    return None if model is None else LoadedModel(model.nlp, model.labels, model.settings)
-
-
 def suggestions(pipelines: Pipelines, model: LoadedModel | None, texts: Sequence[ExcerptLike]) -> list[Coding]:
     """The rules' codings and the model's themes for ``texts`` (texts in a language without rules: none)."""
     codable = [t for t in texts if PIPELINE_FOR_LANG.get(t.lang or "nb")]
@@ -64,10 +60,6 @@ def suggestions(pipelines: Pipelines, model: LoadedModel | None, texts: Sequence
     if model is not None and codable:
         result += suggest(model.nlp, codable, model.settings, featurizer(pipelines))
     return result
-
-
-def model_scores(pipelines: Pipelines, model: LoadedModel, texts: Sequence[ExcerptLike]) -> dict[str, dict]:
-    return scores(model.nlp, texts, model.settings, featurizer(pipelines))
 
 
 def themes(codings: Iterable[Coding]) -> list[str]:
