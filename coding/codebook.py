@@ -27,7 +27,11 @@ from .splits import SplitRow, assign_splits
 #: tokens) that holds in every one. ("no" is not used: YAML reads a bare no as false.)
 LANGS = ("nb", "nn", "nor", "en", "all")
 CONCEPT_LANGS = ("nor", "nb", "nn", "en")
-_CODE_KEYS = {"id", "parent", "label", "definition", "includes", "excludes", "examples", "rules", "note", "notes"}
+_CODE_KEYS = {"id", "parent", "label", "definition", "includes", "excludes", "examples", "rules", "note", "notes",
+              "about"}
+#: Which place a code is about, as its definition says (a sub-code without ``about`` takes its parent's): the
+#: country of origin, the place people leave, the place they go to, or the place where they live now.
+ABOUT = ("origin", "place_left", "destination", "current_place")
 _RULE_KEYS = {"id", "lang", "pattern", "frame", "score", "examples", "counter_examples", "note", "notes"}
 DEFAULT_SCORE = 0.5
 
@@ -75,6 +79,7 @@ class Code:
     examples: tuple[str, ...] = ()  # excerpt ids that show the code
     rules: tuple[Rule, ...] = ()
     line: int | None = None
+    about: str | None = None  # see ABOUT; None: take the parent's
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,13 @@ class Codebook:
     def theme(self, code: str) -> str:
         """The top-level ancestor of ``code`` (a theme is its own theme)."""
         return self.ancestors(code)[-1]
+
+    def about(self, code: str) -> str | None:
+        """The place ``code`` is about (``ABOUT``): its own ``about``, else its nearest ancestor's."""
+        for node in self.ancestors(code):
+            if self.by_id[node].about:
+                return self.by_id[node].about
+        return None
 
     def depth(self, code: str) -> int:
         """0 for a theme, 1 for its sub-codes, …"""
@@ -272,9 +284,17 @@ class _Checker:
                     definition=self.text(raw, "definition", what, required=True) or "",
                     parent=self.text(raw, "parent", what, required=False),
                     includes=self.text(raw, "includes", what, required=False),
+                    about=self.about(raw, what),
                     excludes=self.text(raw, "excludes", what, required=False), examples=examples,
                     rules=tuple(r for r in (self.rule(code_id, i, x) for i, x in enumerate(rules)) if r),
                     line=raw.get(LINE))
+
+    def about(self, raw: dict, what: str) -> str | None:
+        value = raw.get("about")
+        if value is not None and value not in ABOUT:
+            self.fail(raw, what, f"about is {value!r}", fix=f"use one of: {', '.join(ABOUT)}")
+            return None
+        return value
 
     def rule(self, code_id: str, index: int, raw: Any) -> Rule | None:
         if not isinstance(raw, dict):

@@ -1,8 +1,9 @@
 """Code texts given as JSON Lines: in ``{"id", "text", "lang"}`` per line (``lang`` optional), out one result
 per line.
 
-Out: ``{"id", "lang", "themes": [...], "codes": [{"code", "theme", "origin", "rule", "start", "end", "text",
-"score"}]}``. ``lang`` is the given language or, without one, the detected one (:mod:`bolyst.corpus.language`).
+Out: ``{"id", "lang", "themes": [...], "codes": [{"code", "theme", "about", "origin", "rule", "start", "end",
+"text", "score"}]}``; ``about`` is the place the code is about by its definition (origin, place_left,
+destination, current_place), or null. ``lang`` is the given language or, without one, the detected one (:mod:`bolyst.corpus.language`).
 A text in a language the coder has no rules for is not coded and says so: ``"not_coded": "language sv"``
 (never an empty, silent result). A bad line becomes an ``ExportError`` naming the line; the other lines are
 still coded.
@@ -72,6 +73,6 @@ def code_jsonl(nlp: Pipelines, lines: Iterable[str], name: str = "<stdin>",
         codings = suggestions(nlp, model, [text])
         yield LineResult(number, output={
             **output, "themes": themes(codings),
-            "codes": [{"code": c.code, "theme": c.theme, "origin": c.origin, "rule": c.rule, "start": c.start,
-                       "end": c.end, "text": c.text if c.origin == "rule" else None, "score": c.score}
-                      for c in codings]})
+            "codes": [{"code": c.code, "theme": c.theme, "about": nlp.codebook.about(c.code), "origin": c.origin,
+                       "rule": c.rule, "start": c.start, "end": c.end,
+                       "text": c.text if c.origin == "rule" else None, "score": c.score} for c in codings]})

@@ -21,6 +21,8 @@ CODES = Table(
         C("definition", str, "What the code means."),
         C("includes", str, "What counts as this code."),
         C("excludes", str, "What does not count, and where it goes instead."),
+        C("about", str, "Which place the code is about, as its definition says: origin (the country of origin), "
+                        "place_left, destination or current_place (a sub-code without its own takes its parent's)."),
         C("depth", int, "0 for a theme, 1 for its sub-codes, and so on."),
         C("path", str, "Ids from the theme down to this code, separated by ' › '."),
         C("position", int, "Order of the code in the codebook file."),

@@ -39,7 +39,7 @@ def save_codebook(db: sqlite_utils.Database, book: Codebook) -> dict[str, int]:
         chain = book.ancestors(code.id)
         rows.append({"id": code.id, "parent": code.parent, "theme": chain[-1], "label_nb": code.label_nb,
                      "label_en": code.label_en, "definition": code.definition, "includes": code.includes,
-                     "excludes": code.excludes, "depth": len(chain) - 1, "path": " › ".join(reversed(chain)),
+                     "excludes": code.excludes, "about": book.about(code.id), "depth": len(chain) - 1, "path": " › ".join(reversed(chain)),
                      "position": position, "n_rules": len(code.rules), "line": code.line})
     db["codes"].insert_all(sorted(rows, key=lambda r: (r["depth"], r["position"])))
     db["code_examples"].insert_all(

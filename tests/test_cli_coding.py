@@ -52,11 +52,11 @@ def test_code_jsonl_round_trip(coded):
     stdin = "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
     result = CliRunner().invoke(cli, ["code", "--jsonl", "-", "--coding-dir", str(coding)], input=stdin)
     assert result.exit_code == 1
-    lonely = {"code": "push.loneliness", "theme": "push", "origin": "rule", "rule": "push.loneliness.lonely",
+    lonely = {"code": "push.loneliness", "theme": "push", "about": None, "origin": "rule", "rule": "push.loneliness.lonely",
               "start": 8, "end": 14, "text": "lonely", "score": 0.8}
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
         {"id": "q1", "lang": "nb", "themes": ["push"], "codes": [
-            {"code": "push.loneliness.no-friends", "theme": "push", "origin": "rule",
+            {"code": "push.loneliness.no-friends", "theme": "push", "about": None, "origin": "rule",
              "rule": "push.loneliness.no-friends.ingen-venner", "start": 7, "end": 19, "text": "ingen venner",
              "score": 0.9}]},
         {"id": 7, "lang": "en", "themes": ["push"], "codes": [lonely]},
@@ -272,6 +272,11 @@ def test_code_jsonl_with_the_shipped_codebook_and_model_in_three_languages():
     assert (out["nb"]["lang"], out["nn"]["lang"], out["en"]["lang"]) == ("nb", "nn", "en")
     assert "stay" in out["nb"]["themes"] and "retain" in out["nn"]["themes"]
     assert {"push", "pull"} <= set(out["en"]["themes"]) and out["none"]["themes"] == []
+    abouts = {c["code"]: c["about"] for r in out.values() for c in r["codes"]}
+    assert abouts.get("push.origin_conflict", "origin") == "origin" and abouts.get("stay", "current_place") == (
+        "current_place")
+    assert {c["about"] for r in out.values() for c in r["codes"]} <= {"origin", "place_left", "destination",
+                                                                       "current_place"}
     for r in out.values():
         for c in r["codes"]:
             assert c["origin"] in ("rule", "model")

@@ -121,8 +121,8 @@ def test_good_codebook_loads(tmp_path):
     ("        lang: nb\n", "        lang: de\n",
      "codebook.yaml, line 12, rule 'push.a.r': lang is 'de' — use one of: nb, nn, nor, en, all"),
     ("    parent: push\n", "    parent: push\n    exclude: x\n",
-     ("codebook.yaml, line 6, code 'push.a': unknown field(s) 'exclude' — use only: definition, examples, excludes, "
-      "id, includes, label, note, notes, parent, rules")),
+     ("codebook.yaml, line 6, code 'push.a': unknown field(s) 'exclude' — use only: about, definition, examples, "
+      "excludes, id, includes, label, note, notes, parent, rules")),
 ])
 def test_each_kind_of_codebook_error_names_code_or_rule_and_line(tmp_path, old, new, expected):
     assert old in GOOD

@@ -180,3 +180,22 @@ def test_an_unknown_concept_is_a_codebook_error(tmp_path):
     path.write_text(SYNTHETIC.replace("frame: [move, job]", "frame: [move, jobs]"), encoding="utf-8")
     with pytest.raises(ErrorList, match="unknown concept.s. in frame: jobs"):
         load_codebook(path)
+
+
+def test_each_code_says_which_place_it_is_about():
+    book = load_codebook(CODING_DIR / "codebook.yaml")
+    assert {t: book.about(t) for t in book.themes} == {
+        "push": "place_left", "pull": "destination", "stay": "current_place", "retain": "current_place"}
+    assert book.about("push.origin_conflict") == book.about("pull.return_home") == "origin"
+    assert book.about("push.climate") == "place_left"  # inherited from its theme
+    assert all(book.about(c.id) for c in book.codes)
+
+
+def test_a_bad_about_is_a_codebook_error(tmp_path):
+    from bolyst.corpus.errors import ErrorList
+
+    path = tmp_path / "codebook.yaml"
+    path.write_text(SYNTHETIC.replace('    definition: "Draws."', '    definition: "Draws."\n    about: there'),
+                    encoding="utf-8")
+    with pytest.raises(ErrorList, match="about is 'there' — use one of: origin, place_left"):
+        load_codebook(path)
