@@ -61,7 +61,7 @@ def codebook_data(project: refi.Project) -> dict[str, Any]:
             entry["parent"] = parent
         entry["label"] = {"nb": code.name, "en": str(m.get("label_en") or code.name)}
         entry["definition"] = str(m.get("definition") or (code.description if not m else "") or NO_DEFINITION)
-        for key in ("includes", "excludes"):
+        for key in ("includes", "excludes", "about"):
             if m.get(key):
                 entry[key] = str(m[key])
         if m.get("examples"):
@@ -70,8 +70,9 @@ def codebook_data(project: refi.Project) -> dict[str, Any]:
     order = {c["id"]: i for i, c in enumerate(codes)}
     codes.sort(key=lambda c: (positions.get(c["id"], len(order)), order[c["id"]]))
     data: dict[str, Any] = {"framework": str(meta.get("framework") or f"Imported from REFI-QDA project {project.name!r}")}
-    if isinstance(meta.get("holdout"), dict):
-        data["holdout"] = meta["holdout"]
+    for key in ("holdout", "devset_split"):
+        if isinstance(meta.get(key), dict):
+            data[key] = meta[key]
     data["codes"] = codes
     return data
 

@@ -1,14 +1,14 @@
 """Bolyst → REFI-QDA: the corpus, the codebook and every coding as a project QDA tools can open.
 
-Shape of the project (why: a QDA user expects the documents they analyse, not 189 snippets):
+Shape of the project (why: a QDA user expects the documents they analyse, not hundreds of snippets):
 
 - one **TextSource per source document**: its text is the shipped seed text (the report as extracted
   from its PDF, or an imported transcript), so the user reads each excerpt in its context;
 - one **PlainTextSelection per excerpt**, named by the excerpt id, spanning the passage in the document
-  (:func:`bolyst.site.qda_spans.locate`); its Description holds the verbatim excerpt, its citation and
-  its Bolyst fields as YAML, which is also what ``bolyst import x.qdpx`` reads back;
+  (:func:`bolyst.site.qda.spans.locate`); its Description holds the verbatim excerpt, its citation and its
+  Bolyst fields as YAML, which is also what ``bolyst import x.qdpx`` reads back;
 - the codebook as nested **Codes** (a theme and its sub-codes), named by their Norwegian label, with the
-  code id, English label and definition in the Description;
+  code id, English label, definition and the place it is about in the Description;
 - **Codings** on the selections: one per human coder (a **User** named after the coder) who holds that a
   code applies, and one by the user ``auto`` for each automatic coding no human has rejected;
 - speakers as **Cases** with role, origin and gender as case variables, each referring to the selections
@@ -23,8 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import sqlite_utils
-from bolyst.coding.codebook import Code as BookCode
-from bolyst.coding.codebook import Codebook
+from bolyst.coding.codebook import Code as BookCode, Codebook
 from bolyst.coding.decisions import Decision
 from bolyst.corpus.errors import ExportError
 from bolyst.corpus.project import Project, demo, read_layers, with_folders
@@ -94,7 +93,8 @@ def code_tree(book: Codebook) -> tuple[refi.Code, ...]:
         return refi.Code(guid=refi.guid("code", code.id), name=code.label_nb, color=color,
                         description=meta({"code": code.id, "position": position[code.id], "label_en": code.label_en,
                                           "definition": code.definition, "includes": code.includes,
-                                          "excludes": code.excludes, "examples": list(code.examples)}),
+                                          "excludes": code.excludes, "about": code.about,
+                                          "examples": list(code.examples)}),
                         children=tuple(build(c, color) for c in children.get(code.id, [])))
 
     return tuple(build(code, None) for code in children.get(None, []))
@@ -216,7 +216,8 @@ def project(material: Material, citations: dict[str, str]) -> refi.Project:
 
 def _project_meta(book: Codebook) -> str:
     holdout = {"seed": book.holdout_seed, "share": book.holdout_share} if book.holdout_share else None
-    return meta({"note": PROJECT_NOTE, "framework": book.framework, "holdout": holdout})
+    devset = ({"seed": book.devset_seed, "test_share": book.devset_test_share} if book.devset_test_share else None)
+    return meta({"note": PROJECT_NOTE, "framework": book.framework, "holdout": holdout, "devset_split": devset})
 
 
 def citations_from(db: sqlite_utils.Database) -> dict[str, str]:
