@@ -22,8 +22,8 @@ from .codebook import Codebook, load_codebook
 from .coder import Pipelines, Text, code, load_nlp
 from .decisions import Decision, read_decision_dirs
 from .model import fit_model, suggest
-from .nlp import PIPELINE_FOR_LANG
-from .suggest import featurizer
+from .nlp import codable
+from .suggest import Features, featurizer
 from .writer import save_auto_codings, save_codebook, save_decisions, save_model, save_splits
 
 CODEBOOK = "codebook.yaml"
@@ -85,9 +85,9 @@ def code_corpus(db: sqlite_utils.Database, coding_dir: Path,
     split_of = save_splits(db, book, decisions)
     counts["decisions"] = len(decisions)
     counts["human codings"] = save_decisions(db, book, decisions)
-    codable = [e for e in excerpts if PIPELINE_FOR_LANG.get(e.lang)]
-    counts["auto codings"] = save_auto_codings(db, book, code(nlp, codable))
-    counts["model codings"] = save_model_suggestions(db, book, nlp, codable, decisions, split_of)
+    texts, features = codable(excerpts), featurizer(nlp)
+    counts["auto codings"] = save_auto_codings(db, book, list(code(nlp, texts, features.record)))
+    counts["model codings"] = save_model_suggestions(db, book, texts, decisions, split_of, features)
     counts["agreement rows"] = sum(len(rows) for rows in agreement(db).values())
     return counts
 
@@ -100,16 +100,14 @@ def sync_decisions(db: sqlite_utils.Database, coding_dir: Path,
     book, decisions = load_sources(coding_dir, ids, decisions_dirs)
     split_of = save_splits(db, book, decisions)
     count = save_decisions(db, book, decisions)
-    codable = [e for e in excerpts if PIPELINE_FOR_LANG.get(e.lang)]
-    save_model_suggestions(db, book, cached_nlp(book), codable, decisions, split_of)
+    save_model_suggestions(db, book, codable(excerpts), decisions, split_of, featurizer(cached_nlp(book)))
     agreement(db)
     return count
 
 
-def save_model_suggestions(db: sqlite_utils.Database, book: Codebook, nlp: Pipelines, excerpts: list[Text],
-                           decisions: list[Decision], split_of: dict[str, str]) -> int:
+def save_model_suggestions(db: sqlite_utils.Database, book: Codebook, excerpts: list[Text],
+                           decisions: list[Decision], split_of: dict[str, str], features: Features) -> int:
     """Train the suggester on the learn-from splits' human codings and store its suggestions for every excerpt."""
-    features = featurizer(nlp)
     model = fit_model(book, excerpts, decisions, split_of, featurize=features)
     return save_model(db, book, model, suggest(model.nlp, excerpts, model.settings, features) if model else [])
 

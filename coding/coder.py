@@ -8,7 +8,7 @@ When one rule matches overlapping stretches (a pattern with optional tokens), th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Protocol
@@ -82,12 +82,19 @@ def load_nlp_from(path) -> Pipelines:
     return load_nlp(load_codebook(path))
 
 
-def code(nlp: Pipelines, excerpts: Iterable[ExcerptLike]) -> Iterator[Coding]:
-    """Code each excerpt; yields codings excerpt by excerpt, in input order, each sorted by position."""
+def code(nlp: Pipelines, excerpts: Iterable[ExcerptLike],
+         on_doc: Callable[[ExcerptLike, Doc], None] | None = None) -> Iterator[Coding]:
+    """Code each excerpt; yields codings excerpt by excerpt, in input order, each sorted by position.
+
+    ``on_doc(excerpt, doc)`` sees each parsed doc, so other readers of the parse (the learned layer's
+    features) need not parse the text again.
+    """
     items = iter(excerpts)
     while batch := list(islice(items, BATCH)):
         docs = _parse(nlp, batch)
         for excerpt, doc in zip(batch, docs):
+            if on_doc is not None:
+                on_doc(excerpt, doc)
             yield from codings_of(nlp.codebook, excerpt.id, doc)
 
 

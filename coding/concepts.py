@@ -58,7 +58,7 @@ class Lexicon:
         self.single: dict[str, set[str]] = {}
         self.exact: dict[str, set[str]] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        negations = {n for n in negations if " " not in n}
+        self.negations = negations = frozenset(n for n in negations if " " not in n)  # single-word cues
         self.negating: set[tuple[tuple[str, ...], str]] = set()
         self.words: dict[str, set[str]] = {}
         for name, by_lang in concepts.items():
@@ -104,12 +104,12 @@ class Lexicon:
 class FrameMatcher:
     """``bolyst_frames``: adds frame-rule matches to ``doc.spans[spans_key]``; sets ``doc._.concepts``."""
 
-    def __init__(self, lexicon: Lexicon, frames: Sequence[Frame], spans_key: str, negations: Iterable[str]) -> None:
+    def __init__(self, lexicon: Lexicon, frames: Sequence[Frame], spans_key: str) -> None:
         self.lexicon = lexicon
         self.frames = list(frames)
         self.rule_ids = frozenset(f.rule for f in self.frames)
         self.spans_key = spans_key
-        self.negations = {n for n in negations if " " not in n}
+        self.negations = lexicon.negations
 
     def named_words(self) -> dict[str, frozenset[str]]:
         """rule id → every word of the frame's concepts (a negation among them is the rule's own)."""
@@ -176,4 +176,4 @@ def make_frames(nlp: Language, name: str, spans_key: str, lang: str, concepts: d
                 negations: list) -> FrameMatcher:
     """``frames``: [[rule id, code, [concept, …]], …]; ``concepts``: the codebook's concepts."""
     lexicon = Lexicon(concepts, lang, negations)
-    return FrameMatcher(lexicon, [Frame(r, c, tuple(cs)) for r, c, cs in frames], spans_key, negations)
+    return FrameMatcher(lexicon, [Frame(r, c, tuple(cs)) for r, c, cs in frames], spans_key)

@@ -23,6 +23,8 @@ decisions.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -221,6 +223,16 @@ class TrainedModel:
     n_training: int
     positives: tuple[tuple[str, int], ...]  # (label, training excerpts carrying it)
     coders: tuple[str, ...]  # the human coders whose decisions made the target
+    fingerprint: str = ""  # of the training data (:func:`fingerprint`)
+
+
+def fingerprint(examples: Iterable[LabelledText]) -> str:
+    """SHA-256 of what the model is trained on: ids, texts, targets and features, in order."""
+    digest = hashlib.sha256()
+    for e in sorted(examples, key=lambda e: e.id):
+        digest.update(json.dumps([e.id, e.text, sorted(e.target()), list(e.features)],
+                                 ensure_ascii=False).encode())
+    return digest.hexdigest()
 
 
 def fit_model(book: Codebook, texts: Iterable[ExcerptLike], decisions: Iterable[Decision],
@@ -235,4 +247,5 @@ def fit_model(book: Codebook, texts: Iterable[ExcerptLike], decisions: Iterable[
         return None
     positives = tuple((label, sum(label in e.target(settings.target) for e in examples)) for label in labels)
     coders = tuple(sorted({d.coder for d in decisions}))
-    return TrainedModel(train(examples, labels, settings), labels, settings, len(examples), positives, coders)
+    return TrainedModel(train(examples, labels, settings), labels, settings, len(examples), positives, coders,
+                        fingerprint(examples))

@@ -15,6 +15,9 @@ Each pipeline is ``sentencizer → bolyst_lemmatizer → span_ruler → bolyst_f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypeVar
+
 import spacy
 from bolyst.corpus.lemmas import LANGS, lemma
 from spacy.language import Language
@@ -25,10 +28,18 @@ from .codebook import Codebook, Rule
 from .modality import CUES
 
 SPANS_KEY = "codebook"
+T = TypeVar("T")
 #: Pipeline used for each excerpt language (``bolyst.corpus.language`` detects it when none is given).
 #: Bokmål and Nynorsk each have their own pipeline: the lemmatizer tries the excerpt's own written standard
 #: first and the other for words it lacks, so «flytta», «flyttet» and «flytter» all meet ``{LEMMA: "flytte"}``.
 PIPELINE_FOR_LANG = {"nb": "nb", "no": "nb", "nn": "nn", "en": "en"}
+
+
+def codable(texts: Iterable[T]) -> list[T]:
+    """The texts in a language the coder has a pipeline for (the others are stored, not coded)."""
+    return [t for t in texts if PIPELINE_FOR_LANG.get(t.lang or "nb")]
+
+
 #: The pipelines: name -> spaCy language (spaCy has one Norwegian tokenizer, "nb", for both standards).
 PIPELINES = {"nb": "nb", "nn": "nb", "en": "en"}
 

@@ -13,7 +13,6 @@ today). A build trains its own from the decisions it reads, so its suggestions a
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -21,26 +20,50 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .coder import Coding, ExcerptLike, Pipelines, code
-from .model import PIPE, ModelSettings, TrainedModel, suggest
-from .nlp import PIPELINE_FOR_LANG
+from .model import PIPE, ModelSettings, TrainedModel, fingerprint, suggest  # noqa: F401 (fingerprint: API)
+from .nlp import PIPELINE_FOR_LANG, codable
 
 MODEL_DIR = Path(__file__).parent / "model"
 SETTINGS_FILE = "bolyst-model.json"
 
 
-def featurizer(pipelines: Pipelines):
-    """features(text, lang): the lemmas of the words and a ``C_<concept>`` token per codebook concept found."""
-    def features(text: str, lang: str) -> list[str]:
-        name = PIPELINE_FOR_LANG.get(lang or "nb")
-        nlp = pipelines.by_lang.get(name) if name else None
-        if nlp is None:
-            return []
-        doc = nlp(text)
-        words = [t.lemma_ or t.lower_ for t in doc if not (t.is_space or t.is_punct)]
-        return words + [f"C_{concept}" for _, _, concept in doc._.concepts] or ["_"]
-    return features
+def doc_features(doc: Doc) -> list[str]:
+    """The lemmas of the words and a ``C_<concept>`` token per codebook concept found in a parsed text."""
+    words = [t.lemma_ or t.lower_ for t in doc if not (t.is_space or t.is_punct)]
+    return words + [f"C_{concept}" for _, _, concept in doc._.concepts] or ["_"]
+
+
+class Features:
+    """features(text, lang) for the learned layer, kept from the rules' parse where there was one.
+
+    ``record`` is ``coder.code``'s ``on_doc``: it keeps the features of each doc the rules parsed, so a
+    text coded by the rules is not parsed a second time for the model.
+    """
+
+    def __init__(self, pipelines: Pipelines) -> None:
+        self.pipelines = pipelines
+        self.known: dict[tuple[str, str], list[str]] = {}
+
+    def record(self, excerpt: ExcerptLike, doc: Doc) -> None:
+        self.known[excerpt.text, excerpt.lang or "nb"] = doc_features(doc)
+
+    def __call__(self, text: str, lang: str) -> list[str]:
+        key = (text, lang or "nb")
+        if key not in self.known:
+            name = PIPELINE_FOR_LANG.get(key[1])
+            nlp = self.pipelines.by_lang.get(name) if name else None
+            if nlp is None:
+                return []
+            self.known[key] = doc_features(nlp(text))
+        return self.known[key]
+
+
+def featurizer(pipelines: Pipelines) -> Features:
+    """features(text, lang): see :func:`doc_features`."""
+    return Features(pipelines)
 
 
 @dataclass(frozen=True)
@@ -55,10 +78,11 @@ class LoadedModel:
 
 def suggestions(pipelines: Pipelines, model: LoadedModel | None, texts: Sequence[ExcerptLike]) -> list[Coding]:
     """The rules' codings and the model's themes for ``texts`` (texts in a language without rules: none)."""
-    codable = [t for t in texts if PIPELINE_FOR_LANG.get(t.lang or "nb")]
-    result = list(code(pipelines, codable))
-    if model is not None and codable:
-        result += suggest(model.nlp, codable, model.settings, featurizer(pipelines))
+    texts = codable(texts)
+    features = featurizer(pipelines)
+    result = list(code(pipelines, texts, features.record))
+    if model is not None and texts:
+        result += suggest(model.nlp, texts, model.settings, features)
     return result
 
 
@@ -69,16 +93,7 @@ def themes(codings: Iterable[Coding]) -> list[str]:
 # ---------------------------------------------------------------- the shipped model
 
 
-def fingerprint(examples: Iterable) -> str:
-    """SHA-256 of what the model is trained on: ids, texts, targets and features, in order."""
-    digest = hashlib.sha256()
-    for e in sorted(examples, key=lambda e: e.id):
-        digest.update(json.dumps([e.id, e.text, sorted(e.target()), list(e.features)],
-                                 ensure_ascii=False).encode())
-    return digest.hexdigest()
-
-
-def save_model(model: TrainedModel, folder: Path, fingerprint_: str) -> Path:
+def save_model(model: TrainedModel, folder: Path) -> Path:
     """Write the trained pipeline and its settings to ``folder`` (replaced as a whole)."""
     import shutil
     import tempfile
@@ -89,7 +104,7 @@ def save_model(model: TrainedModel, folder: Path, fingerprint_: str) -> Path:
         model.nlp.to_disk(tmp)
         (tmp / SETTINGS_FILE).write_text(json.dumps(
             {"labels": list(model.labels), "settings": asdict(model.settings), "n_training": model.n_training,
-             "positives": dict(model.positives), "coders": list(model.coders), "fingerprint": fingerprint_},
+             "positives": dict(model.positives), "coders": list(model.coders), "fingerprint": model.fingerprint},
             ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         if folder.exists():
             shutil.rmtree(folder)

@@ -284,22 +284,19 @@ def model_cv(db_path: Path, coding_dir: Path | None, folds: int, top: int) -> No
     Example:
       bolyst model cv --db bolyst.db --folds 5
     """
-    from bolyst.coding.build import cached_nlp, load_sources, read_db_excerpts
+    from bolyst.coding.build import cached_nlp
     from bolyst.coding.coder import code
     from bolyst.coding.model import DEFAULT_SETTINGS, training_texts
     from bolyst.coding.model_cv import cross_validate, grid
-    from bolyst.coding.suggest import featurizer
-    from bolyst.coding.writer import split_rows
+    from bolyst.coding.nlp import codable
+    from bolyst.coding.splits import LEARN_FROM
 
-    db = _open_db(db_path)
-    excerpts = read_db_excerpts(db)
-    folders = _folders(coding_dir)
-    book, decisions = load_sources(folders.coding_dir, {e.id for e in excerpts}, folders.decisions_dirs)
-    nlp = cached_nlp(book)
-    examples = training_texts(book, excerpts, decisions, book.splits(split_rows(db)), featurizer(nlp))
+    book, excerpts, decisions, split_of, features, _ = _learning_data(db_path, coding_dir)
+    learn = codable(e for e in excerpts if split_of.get(e.id) in LEARN_FROM)
     rule_themes: dict[str, set[str]] = {}
-    for c in code(nlp, examples):
+    for c in code(cached_nlp(book), learn, features.record):  # the rules' parse gives the model its features
         rule_themes.setdefault(c.excerpt, set()).add(c.theme)
+    examples = training_texts(book, excerpts, decisions, split_of, features)
     candidates = grid()
     click.echo(f"Cross-validating {len(candidates)} settings on {len(examples)} learn-from excerpts (training "
                f"and dev splits), {folds} folds by source …", err=True)
@@ -324,26 +321,33 @@ def model_train(db_path: Path, coding_dir: Path | None) -> None:
     Example:
       bolyst build && bolyst model train --db bolyst.db
     """
-    from bolyst.coding.build import cached_nlp, load_sources, read_db_excerpts
-    from bolyst.coding.model import fit_model, training_texts
-    from bolyst.coding.suggest import featurizer, fingerprint, save_model
-    from bolyst.coding.writer import split_rows
+    from bolyst.coding.model import fit_model
+    from bolyst.coding.suggest import save_model
     from bolyst.corpus.errors import BolystError
 
-    db = _open_db(db_path)
-    excerpts = read_db_excerpts(db)
-    folders = _folders(coding_dir)
+    book, excerpts, decisions, split_of, features, folders = _learning_data(db_path, coding_dir)
     target = _model_dir(folders, coding_dir, writing=True)
-    book, decisions = load_sources(folders.coding_dir, {e.id for e in excerpts}, folders.decisions_dirs)
-    split_of, features = book.splits(split_rows(db)), featurizer(cached_nlp(book))
     trained = fit_model(book, excerpts, decisions, split_of, featurize=features)
     if trained is None:
         raise BolystError("no theme has enough human codings to learn", path=folders.decisions_dir,
                           fix="code at least 5 excerpts with and 5 without each theme")
-    examples = training_texts(book, excerpts, decisions, split_of, features)
-    folder = save_model(trained, target, fingerprint(examples))
+    folder = save_model(trained, target)
     click.echo(f"Trained on {trained.n_training} excerpts ({', '.join(f'{k} {v}' for k, v in trained.positives)});"
                f" saved to {folder}")
+
+
+def _learning_data(db_path: Path, coding_dir: Path | None) -> tuple:
+    """What `bolyst model cv` and `model train` learn from: (codebook, excerpts, decisions, splits, features,
+    folders) of the built database and the project's coding folders."""
+    from bolyst.coding.build import cached_nlp, load_sources, read_db_excerpts
+    from bolyst.coding.suggest import featurizer
+    from bolyst.coding.writer import split_rows
+
+    db = _open_db(db_path)
+    excerpts = read_db_excerpts(db)
+    folders = _folders(coding_dir)
+    book, decisions = load_sources(folders.coding_dir, {e.id for e in excerpts}, folders.decisions_dirs)
+    return book, excerpts, decisions, book.splits(split_rows(db)), featurizer(cached_nlp(book)), folders
 
 
 def _model_dir(folders, coding_dir: Path | None, writing: bool = False) -> Path:
