@@ -111,7 +111,8 @@ def _soup(site: Path, path: str) -> BeautifulSoup:
 def test_every_page_kind_is_written(synthetic_site: Path) -> None:
     pages = sorted(str(p.relative_to(synthetic_site)) for p in synthetic_site.rglob("index.html"))
     expected = ["code/push.synthetic/index.html", "code/push/index.html", "code/stay/index.html", "index.html",
-                "municipalities/index.html", "reliability/index.html", "source/synth/index.html", "sources/index.html",
+                "municipalities/index.html", "reliability/index.html", "search/index.html", "source/synth/index.html",
+                "sources/index.html",
                 "themes/index.html"]
     expected += [f"municipality/{n}/index.html" for n, *_ in MUNIS]
     expected += [f"municipality/{n}/compare/index.html" for n, *_ in MUNIS]

@@ -6,6 +6,7 @@ from typing import Any
 
 from .charts import Bar, bar_chart
 
+from .finder import finder
 from .links import Links
 from .render import role
 from .store import Store
@@ -37,5 +38,5 @@ def home_page(store: Store, key: None, link: Links) -> dict[str, Any]:
         "themes": themes, "codes": codes, "charts": charts, "by_place": store.run("excerpts_by_place"),
         "places_linked": store.run("places_linked"), "indicators": store.run("indicators", cache=True),
         "search_examples": SEARCH_EXAMPLES, "example": store.run("example_quote").first,
-        "municipalities": store.run("municipalities", cache=True),
+        "municipalities": store.run("municipalities", cache=True), "finder": finder(store, link),
     }

@@ -7,6 +7,7 @@ from typing import Any
 
 from .charts import Bar, Chart, Series, bar_chart, line_chart
 
+from .finder import by_county, finder
 from .links import Links
 from .queries import KEY_INDICATORS
 from .render import table_source
@@ -26,7 +27,8 @@ def municipality_keys(store: Store) -> list[str]:
 
 
 def municipalities_index(store: Store, key: None, link: Links) -> dict[str, Any]:
-    return {"nav": "municipalities", "municipalities": store.run("municipalities", cache=True)}
+    return {"nav": "municipalities", "municipalities": store.run("municipalities", cache=True),
+            "finder": finder(store, link), "counties": by_county(store)}
 
 
 def indicator_map(store: Store) -> dict[str, dict]:

@@ -97,6 +97,12 @@ STATS = {
     "municipalities": Query("""
         select number, name, county_name, landsdel, centrality_class, population, population_year
         from municipalities order by number""", ("municipalities",)),
+    "municipality_finder": Query("""
+        select n.name, n.municipality as number, m.name as current, n.kind, max(n.valid_to) as valid_to
+        from municipality_names n join municipalities m on m.number = n.municipality
+        group by n.name, n.municipality, n.kind
+        order by n.name, n.kind != 'current', n.municipality""",
+                                 ("municipality_names.kind", "municipality_names.valid_to", "municipalities.number")),
     "municipality": Query("""
         select m.*, k.label as kostra_label from municipalities m
         left join kostra_groups k on k.id = m.kostra_group where m.number = :municipality""",
@@ -171,6 +177,8 @@ CODING = {
                   and c.human) as n_human
         from codes k order by k.position, k.id""", CODE_NEEDS + CODED_NEEDS + ("codes.position",)),
     "code": Query("select * from codes where id = :code", CODE_NEEDS),
+    "themes_for_search": Query("select id as value, label_nb as label from codes where parent is null "
+                               "order by position", CODE_NEEDS + ("codes.position",)),
     "code_total": Query(f"""
         with coded as ({CODED}) select count(distinct c.excerpt) as n,
           (select count(*) from excerpts) as total from coded c where {UNDER}""", CODED_NEEDS),

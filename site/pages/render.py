@@ -58,6 +58,16 @@ def role(value: str | None, lang: str = "nb") -> str:
     return nb if lang == "nb" else en
 
 
+LANG_NAMES = {"nb": ("bokmål", "Norwegian Bokmål"), "nn": ("nynorsk", "Norwegian Nynorsk"),
+              "en": ("engelsk", "English"), "sv": ("svensk", "Swedish"), "da": ("dansk", "Danish"),
+              "de": ("tysk", "German"), "und": ("ukjent", "unknown")}
+
+
+def langname(value: str | None, lang: str = "nb") -> str:
+    nb, en = LANG_NAMES.get(value or "und", (value, value))
+    return nb if lang == "nb" else en
+
+
 def short(text: str | None, size: int = 160) -> str:
     text = text or ""
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
@@ -73,7 +83,8 @@ def table_source(source: str | None, table_id: str | None) -> str:
     return f"{source} {table_id}".strip()
 
 
-FILTERS = {"num": num, "pct": pct, "signed": signed, "role": role, "short": short, "table_source": table_source}
+FILTERS = {"num": num, "pct": pct, "signed": signed, "role": role, "langname": langname, "short": short,
+           "table_source": table_source}
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,8 @@ from pathlib import Path
 from datasette.utils.asgi import Response
 
 from . import ASSETS_DIR
-from .links import MOUNT, segment
-from .site import render_target, resolve
+from .links import MOUNT, Links, segment
+from .site import render_missing, render_target, resolve
 from .static import STYLESHEET
 from .store import Store
 
@@ -23,7 +23,7 @@ from .store import Store
 _MEMOS: dict[tuple[str, float], dict] = {}
 
 
-def _database(datasette):
+def database(datasette):
     """The Bolyst database: the first attached database that has an ``excerpts`` table."""
     for name, db in datasette.databases.items():
         if not name.startswith("_") and db.path and _has_excerpts(db.path):
@@ -55,10 +55,10 @@ async def page(datasette, request) -> Response:
     if path.startswith("static/"):
         return _static(path.removeprefix("static/"))
     target = resolve(path)
-    db = _database(datasette)
-    if target is None or db is None:
-        return Response.html("<h1>404</h1><p>Ingen slik side / no such page.</p>", status=404)
+    db = database(datasette)
     base = datasette.setting("base_url").rstrip("/")
+    if target is None or db is None:
+        return not_found(path, base, db.name if db else "bolyst")
     memo = _memo(db.path)
 
     def run(conn):
@@ -73,15 +73,23 @@ async def page(datasette, request) -> Response:
 
     html = await db.execute_fn(run)
     if html is None:
-        return Response.html("<h1>404</h1><p>Ingen slik side / no such page.</p>", status=404)
+        return not_found(path, base, db.name)
     return Response.html(html)
+
+
+def not_found(path: str, datasette: str, db: str) -> Response:
+    """A real 404 page: what was asked for, a search box and the way home."""
+    here = path.strip("/")
+    here = (here + "/index.html") if here and not here.endswith(".html") else (here or "index.html")
+    html = render_missing(Links(here, datasette, db), {"datasette": datasette, "db": db, "static": False}, path)
+    return Response.html(html, status=404)
 
 
 async def warm(datasette) -> None:
     """Compute the whole-table aggregates once at startup, so no visitor waits for them."""
     from .municipalities import medians
 
-    db = _database(datasette)
+    db = database(datasette)
     if db is not None:
         memo = _memo(db.path)
         await db.execute_fn(lambda conn: medians(Store(conn, memo)))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import codes, home, municipalities, reliability, sources
+from . import codes, home, municipalities, reliability, search_form, sources
 from .links import DEFAULT_DATASETTE, Links, page_path
 from .render import render
 from .store import Store
@@ -37,6 +37,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("sources", "sources.html", sources.sources_index),
     Kind("source", "source.html", sources.source_page, sources.source_keys),
     Kind("reliability", "reliability.html", reliability.reliability_page),
+    Kind("search", "search.html", search_form.search_form),  # served: bolyst.site.serve.searchpage
 )
 
 
@@ -85,3 +86,8 @@ def render_target(store: Store, target: Target, *, datasette: str = DEFAULT_DATA
     context.setdefault("nav", "")
     return render(target.kind.template, link=link, site={"datasette": datasette, "db": db, "static": static},
                   **context)
+
+
+def render_missing(link: Links, site: dict[str, Any], missing: str | None = None) -> str:
+    """The 404 page (served for an unknown path; written as ``404.html`` by the static build)."""
+    return render("404.html", link=link, site=site, nav="", missing=missing)

@@ -19,12 +19,13 @@ from pathlib import Path
 from bolyst.corpus.errors import BolystError
 
 from . import ASSETS_DIR
-from .links import DEFAULT_DATASETTE
-from .site import KINDS, Target, render_target, targets
+from .links import DEFAULT_DATASETTE, Links
+from .site import KINDS, Target, render_missing, render_target, targets
 from .store import Store
 
 STYLESHEET = "bolyst-pages.css"
 CHUNK = 20  # pages per task handed to a worker
+NOT_FOUND = "404.html"  # what static hosts (GitHub Pages, Netlify …) serve for a missing path
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def _clean(out_dir: Path) -> None:
     for name in {k.name for k in KINDS if k.name} | {"static"}:
         shutil.rmtree(out_dir / name, ignore_errors=True)
     (out_dir / "index.html").unlink(missing_ok=True)
+    (out_dir / NOT_FOUND).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ def build_site(db_path: Path, out_dir: Path, *, datasette: str = DEFAULT_DATASET
     (out_dir / "static").mkdir()
     shutil.copy2(ASSETS_DIR / STYLESHEET, out_dir / "static" / STYLESHEET)
     job = _Job(str(db_path), str(out_dir), datasette.rstrip("/"), Path(db_path).stem)
+    site = {"datasette": job.datasette, "db": job.db, "static": True}
+    (out_dir / NOT_FOUND).write_text(render_missing(Links(NOT_FOUND, job.datasette, job.db), site), encoding="utf-8")
     _start(job)
     chunks = _chunks(_STATE["store"], CHUNK)
     total = sum(len(c) for c in chunks)

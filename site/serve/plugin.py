@@ -21,7 +21,10 @@ def register_routes(datasette):
     from bolyst.site.export.route import ROUTES as EXPORT_ROUTES
     from bolyst.site.pages.routes import ROUTES
 
-    return [*EXPORT_ROUTES, *ROUTES]  # exports first: the pages' route takes the rest of /-/bolyst/
+    from .searchpage import ROUTES as SEARCH_ROUTES
+
+    # exports and search first: the pages' route takes the rest of /-/bolyst/
+    return [*EXPORT_ROUTES, *SEARCH_ROUTES, *ROUTES]
 
 
 @hookimpl

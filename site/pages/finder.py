@@ -1,0 +1,35 @@
+"""Find a municipality by any name it has had: today's, Sámi and Kven names, and names before the reforms,
+each pointing to today's municipality (from the stats stage's ``municipality_names``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .links import Links
+from .store import Store
+
+KIND_LABELS = {"historical": "tidligere navn / former name", "sami": "samisk navn / Sámi name",
+               "kven": "kvensk navn / Kven name", "official": "offisielt navn / official name"}
+
+
+def finder(store: Store, link: Links) -> list[dict[str, Any]]:
+    """One option per (name, today's municipality): the name typed, where it leads, and why."""
+    options: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in store.run("municipality_finder", cache=True):
+        key = (row["name"], row["number"])
+        if key in options:
+            continue
+        note = f"kommunenr. {row['number']}" if row["name"] == row["current"] else f"{KIND_LABELS.get(row['kind'], row['kind'])} → {row['current']}"
+        if row["kind"] == "historical" and row["valid_to"]:
+            note = f"{row['name']} til {row['valid_to']} / until {row['valid_to']} → {row['current']}"
+        options[key] = {"name": row["name"], "number": row["number"], "current": row["current"],
+                        "note": note, "href": link.page("municipality", row["number"])}
+    return list(options.values())
+
+
+def by_county(store: Store) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Today's municipalities grouped by county, counties and municipalities in alphabetical order."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in store.run("municipalities", cache=True):
+        groups.setdefault(row["county_name"] or "ukjent fylke / unknown county", []).append(row)
+    return [(county, sorted(rows, key=lambda r: (r["name"], r["number"]))) for county, rows in sorted(groups.items())]
