@@ -150,3 +150,62 @@ def test_export_download_opens_in_word_and_csv(page, server, tmp_path):
     info.value.save_as(tmp_path / "x.csv")
     rows = list(csv.DictReader((tmp_path / "x.csv").open(encoding="utf-8-sig")))
     assert rows and all(r["role"] == "refugee" and r["citation"] for r in rows)
+
+
+def test_finder_types_ahead_to_a_municipality_and_an_old_name(page, server):
+    open_ok(page, server + "/-/bolyst/")
+    finder = page.locator("#finder-name")
+    finder.fill("Tynset")
+    finder.press("Enter")
+    page.wait_for_url("**/municipality/3427/**")
+    assert "Tynset" in page.locator("h1").inner_text()
+    open_ok(page, server + "/-/bolyst/municipalities/")
+    page.locator("#finder-name").fill("Orkdal")  # merged into Orkland in 2020
+    page.locator("form.finder button").click()
+    page.wait_for_url("**/municipality/5059/**")
+    assert "Orkland" in page.locator("h1").inner_text()
+
+
+def test_search_by_keyboard_only(page, server):
+    """Header box → results → a theme filter → its code page, with Tab and Enter alone."""
+    open_ok(page, server + "/-/bolyst/sources/")
+    page.keyboard.press("Tab")  # the skip link first
+    for _ in range(12):
+        if page.evaluate("document.activeElement.id") == "quick-q":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "quick-q"
+    page.keyboard.type("bolig")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#hits")
+    before = page.locator("#hits").inner_text()
+    page.locator("fieldset.facet a").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("fieldset.facet a.chosen")
+    assert page.locator("#hits").inner_text() != before
+    assert page.locator("article.card mark").count() > 0
+
+
+AXE = "axe_playwright_python/axe.min.js"
+AXE_PAGES = ("/-/bolyst/", "/-/bolyst/themes/", "/-/bolyst/code/retain/", "/-/bolyst/municipalities/",
+             "/-/bolyst/municipality/3427/", "/-/bolyst/municipality/3427/compare/", "/-/bolyst/sources/",
+             "/-/bolyst/source/nibr-derfor-blir-vi-her/", "/-/bolyst/reliability/", "/-/bolyst/search/?q=bolig",
+             "/-/bolyst/no-such-page/")
+
+
+def axe_script() -> Path:
+    axe = pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python (test extra)")
+    return Path(axe.__file__).parent / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_no_serious_accessibility_violations(page, server, path):
+    """axe-core (Deque's rules, WCAG 2.x A and AA) finds no serious or critical violation."""
+    response = page.goto(server + path)
+    assert response is not None and response.status == (404 if "no-such" in path else 200)
+    page.add_script_tag(path=str(axe_script()))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+                              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    serious = [(v["id"], v["help"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
