@@ -209,3 +209,43 @@ def test_no_serious_accessibility_violations(page, server, path):
     serious = [(v["id"], v["help"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
                if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
+
+
+OVERLAPS = """() => Array.from(document.querySelectorAll('svg.chart')).flatMap((svg, i) => {
+  const box = svg.getBoundingClientRect();
+  const texts = Array.from(svg.querySelectorAll('text')).map(t => [t.textContent, t.getBoundingClientRect()]);
+  const out = [];
+  texts.forEach(([a, r], j) => {
+    if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`chart ${i}: «${a}» sticks out of the chart`);
+    texts.slice(j + 1).forEach(([b, s]) => {
+      const w = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+      const h = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+      if (w > 1 && h > 1) out.push(`chart ${i}: «${a}» overlaps «${b}»`);
+    });
+  });
+  return out;
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_chart_labels_do_not_overlap(server, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    try:
+        problems = []
+        for path in ("/-/bolyst/", "/-/bolyst/code/stay/", "/-/bolyst/code/push.housing/",
+                     "/-/bolyst/municipality/3427/", "/-/bolyst/municipality/0301/", "/-/bolyst/municipality/1860/"):
+            response = tab.goto(server + path)
+            assert response is not None and response.status == 200, path
+            assert tab.locator("svg.chart").count() > 0, path
+            problems += [f"{path} {p}" for p in tab.evaluate(OVERLAPS)]
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_overlap_check_sees_an_overlap(page):
+    """The check above is not blind: two labels drawn on top of each other are reported."""
+    page.set_content('<svg class="chart" viewBox="0 0 200 50" width="200"><text x="10" y="20">Landsmedian</text>'
+                     '<text x="14" y="22">Tynset</text></svg>')
+    assert page.evaluate(OVERLAPS) == ["chart 0: «Landsmedian» overlaps «Tynset»"]

@@ -7,6 +7,7 @@ which ``templates/_chart.html`` renders as the fallback below the picture. Value
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -22,6 +23,11 @@ class Bar:
     label: str
     value: float | None  # share 0–1 or a plain number
     note: str = ""  # e.g. "3 av 12"
+    n: int | None = None  # the group's size behind a share: below MIN_N the share is not drawn
+
+
+#: Smallest group whose share is drawn as a bar; smaller groups show their count ("3 av 4") instead.
+MIN_N = 5
 
 
 @dataclass(frozen=True)
@@ -80,16 +86,20 @@ def bar_chart(title: str, desc: str, bars: Sequence[Bar], *, percent: bool = Tru
         y = 6 + i * row_h
         parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" class="lbl">'
                      f'{escape(_short(bar.label, 27))}</text>')
-        if bar.value is not None:
+        too_few = percent and bar.n is not None and bar.n < MIN_N
+        if bar.value is not None and not too_few:
             start, end = sorted((x(0.0), x(bar.value)))
             parts.append(f'<rect x="{start:.1f}" y="{y + 3}" width="{max(end - start, 1):.1f}" '
                          f'height="{row_h - 8}" class="bar"/>')
-        right = x(max(bar.value or 0.0, 0.0))
-        parts.append(f'<text x="{right + 6:.1f}" y="{y + 16}" class="val">{escape(_fmt(bar.value, percent))}</text>')
+        right = x(0.0) if too_few else x(max(bar.value or 0.0, 0.0))
+        text = f"{bar.note or bar.n} (n < {MIN_N})" if too_few else _fmt(bar.value, percent)
+        parts.append(f'<text x="{right + 6:.1f}" y="{y + 16}" class="val{" few" if too_few else ""}">'
+                     f'{escape(text)}</text>')
     if lo < 0:
         parts.append(f'<line x1="{x(0.0):.1f}" y1="2" x2="{x(0.0):.1f}" y2="{height - 4}" class="axis"/>')
     parts.append("</svg>")
-    rows = tuple((b.label, _fmt(b.value, percent), b.note) for b in bars)
+    rows = tuple((b.label, "–" if percent and b.n is not None and b.n < MIN_N else _fmt(b.value, percent), b.note)
+                 for b in bars)
     return Chart(title, desc, Markup("".join(parts)), ("Gruppe / group", "Verdi / value", "Grunnlag / basis"),
                  rows, source, links)
 
@@ -115,12 +125,18 @@ def line_chart(title: str, desc: str, series: Sequence[Series], *, unit: str = "
         lo, hi = min(values), max(values)
         if 0 <= lo < hi * 0.5:
             lo = 0.0  # start at zero unless that squashes the lines
+        ticks = nice_ticks(lo, hi)
         x = _scale(years[0], years[-1] if len(years) > 1 else years[0] + 1, left, width - right)
-        y = _scale(lo, hi if hi > lo else lo + 1, height - bottom, top)
-        parts += _axes(x, y, years, lo, hi, width - right, height - bottom, left, unit)
+        y = _scale(ticks[0], ticks[-1], height - bottom, top)
+        parts += _axes(x, y, years, ticks, width - right, height - bottom, left, unit)
         order = sorted(series, key=lambda s: STYLES.index(s.style) if s.style in STYLES else 9, reverse=True)
+        keys: list[tuple[float, Series]] = []
         for s in order:
-            parts += _polyline(s, x, y, width - right + 6)
+            parts += _polyline(s, x, y)
+            last = [v for _, v in s.points if v is not None]
+            if s.style != "peer" and last:
+                keys.append((y(last[-1]), s))
+        parts += _keys(keys, width - right + 6, top, height - bottom)
     else:
         parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="lbl">'
                      'Ingen data / no data</text>')
@@ -131,13 +147,30 @@ def line_chart(title: str, desc: str, series: Sequence[Series], *, unit: str = "
     return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)
 
 
-def _axes(x, y, years, lo, hi, x_end, y_end, left, unit) -> list[str]:
+def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
+    """Round axis values (steps of 1, 2, 2.5 or 5 × 10^k) that cover ``lo``–``hi`` in about ``count`` steps."""
+    if hi <= lo:
+        hi = lo + (abs(lo) or 1.0)
+    raw = (hi - lo) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(lo / step + 1e-9) * step
+    ticks = [first]
+    while ticks[-1] < hi - 1e-9 * step:
+        ticks.append(round(ticks[-1] + step, 10))
+    return [0.0 if abs(t) < step * 1e-9 else t for t in ticks]
+
+
+def _axes(x, y, years, ticks, x_end, y_end, left, unit) -> list[str]:
     parts = [f'<line x1="{left}" y1="{y_end}" x2="{x_end}" y2="{y_end}" class="axis"/>']
-    for value in (lo, (lo + hi) / 2, hi):
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if round(step / 10 ** math.floor(
+        math.log10(step) + 1e-9), 6) == 2.5 else 0)
+    for value in ticks:
         yy = y(value)
+        text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
         parts.append(f'<line x1="{left}" y1="{yy:.1f}" x2="{x_end}" y2="{yy:.1f}" class="grid"/>')
-        parts.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">'
-                     f'{escape(_fmt(value))}</text>')
+        parts.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">{escape(text)}</text>')
     step = max(1, len(years) // 6)
     shown = years[::step]
     if shown[-1] != years[-1]:  # always label the last year; drop a label that would collide with it
@@ -151,7 +184,22 @@ def _axes(x, y, years, lo, hi, x_end, y_end, left, unit) -> list[str]:
     return parts
 
 
-def _polyline(s: Series, x, y, label_x: float) -> list[str]:
+def _keys(keys: list[tuple[float, Series]], label_x: float, top: float, bottom: float, gap: float = 15) -> list[str]:
+    """Names at the lines' right ends, moved apart vertically so that no two overlap."""
+    placed: list[float] = []
+    for wanted, _ in sorted(keys, key=lambda k: k[0]):
+        placed.append(max(wanted, placed[-1] + gap) if placed else max(wanted, top + 4))
+    overflow = (placed[-1] - bottom) if placed else 0
+    if overflow > 0:  # pushed below the plot: shift the stack up, keeping the gaps
+        placed = [p - overflow for p in placed]
+    parts = []
+    for yy, (_, s) in zip(placed, sorted(keys, key=lambda k: k[0])):
+        parts.append(f'<text x="{label_x:.1f}" y="{yy + 4:.1f}" class="key {escape(s.style)}">'
+                     f'{escape(_short(s.name, 20))}</text>')
+    return parts
+
+
+def _polyline(s: Series, x, y) -> list[str]:
     pts = [(yr, v) for yr, v in s.points if v is not None]
     if not pts:
         return []
@@ -159,8 +207,4 @@ def _polyline(s: Series, x, y, label_x: float) -> list[str]:
     parts = [f'<polyline points="{coords}" class="line {escape(s.style)}"/>']
     if len(pts) == 1:
         parts.append(f'<circle cx="{x(pts[0][0]):.1f}" cy="{y(pts[0][1]):.1f}" r="3" class="dot {escape(s.style)}"/>')
-    if s.style != "peer":
-        last_y = y(pts[-1][1])
-        parts.append(f'<text x="{label_x:.1f}" y="{last_y + 4:.1f}" class="key {escape(s.style)}">'
-                     f'{escape(_short(s.name, 20))}</text>')
     return parts

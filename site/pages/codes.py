@@ -120,7 +120,7 @@ def prevalence_charts(result: Result, code: dict, link: Links) -> list[Chart]:
         if not rows:
             continue
         bars = [Bar(_group_label(dim, r["category"]), r["share"],
-                    f"{r['n_coded']} av {r['n_excerpts']} utdrag") for r in rows]
+                    f"{r['n_coded']} av {r['n_excerpts']} utdrag", n=r["n_excerpts"]) for r in rows]
         title = f"«{code['label_nb']}» etter {nb.split(' (')[0].lower()}"
         desc = (f"Andel utdrag i hver gruppe som har koden {code['label_nb']}. Share of excerpts in each group "
                 f"({en}) carrying the code {code['label_en']}.")
