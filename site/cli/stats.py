@@ -45,15 +45,18 @@ def _echo_peers(peers) -> None:
 
 
 def _echo_quotes(quotes, max_quotes: int) -> None:
-    click.echo(f"\nQuotes linked to these municipalities ({len(quotes)}; exact and mentions first, then "
-               "anonymised profiles they match):")
+    """The municipality's quotes, as on its page: named in the source first, then same-profile places."""
     shown = quotes if max_quotes <= 0 else quotes[:max_quotes]
-    for q in shown:
-        click.echo(textwrap.fill(f"«{q.text}»", width=100, initial_indent="  ", subsequent_indent="   "))
-        click.echo(textwrap.fill(q.citation, width=100, initial_indent="    — ", subsequent_indent="      "))
-        linked = "; ".join(f"{name} ({kind})" for name, kind, _ in q.links)
-        click.echo(textwrap.fill("linked to: " + linked, width=100, initial_indent="    ",
-                                 subsequent_indent="      "))
+    for relation, heading in (("here", "From or about this municipality (the source names it)"),
+                              ("similar", "From places with the same profile (centrality class and size band)")):
+        group = [q for q in shown if q.relation == relation]
+        total = sum(q.relation == relation for q in quotes)
+        click.echo(f"\n{heading}: {total}")
+        for q in group:
+            click.echo(textwrap.fill(f"«{q.text}»", width=100, initial_indent="  ", subsequent_indent="   "))
+            click.echo(textwrap.fill(q.citation, width=100, initial_indent="    — ", subsequent_indent="      "))
+            click.echo(textwrap.fill("why here: " + "; ".join(reason for _, _, reason in q.links), width=100,
+                                     initial_indent="    ", subsequent_indent="      "))
     if len(shown) < len(quotes):
         click.echo(f"  … {len(quotes) - len(shown)} more (--max-quotes 0 shows all)")
 
@@ -70,8 +73,9 @@ def compare_command(municipality: str, db_path: Path, top: int, max_quotes: int)
     MUNICIPALITY is a number (3427) or any current, Sámi, Kven or historical name (Tynset,
     Guovdageaidnu, 'Herøy (Nordland)'). Similarity is a standardised distance on population (log),
     centrality index, immigrant share, refugees settled per 1000, share of refugees who moved in,
-    income and landsdel; SSB's KOSTRA group is shown beside it. Quotes are those the sources place in
-    one of the municipalities, that name one of them, or whose anonymised profile matches them.
+    income and landsdel; SSB's KOSTRA group is shown beside it. Quotes are the municipality's own, the
+    same set as on its page and in its export: those whose source names it, then those whose anonymised
+    profile has its centrality class and size band.
 
     \b
     Example:

@@ -155,15 +155,12 @@ STATS = {
                        ("model_residuals.residual", "model_residuals.ci_low", "model_residuals.rank",
                         "models.outcome", "models.description")),
     "municipality_excerpts": Query(f"""
-        select {QUOTE_COLUMNS}, x.link_type, x.weight, x.reason
-        from excerpt_places x join excerpts e on e.id = x.excerpt
+        select {QUOTE_COLUMNS}, x.relation, x.link_type, x.reason
+        from municipality_quotes x join excerpts e on e.id = x.excerpt
         left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
         where x.municipality = :municipality
-        order by case x.link_type when 'exact' then 0 when 'mention' then 1 else 2 end,
-                 length(e.text), e.id""",
-                                    ("excerpt_places.excerpt", "excerpt_places.municipality",
-                                     "excerpt_places.link_type", "excerpt_places.weight",
-                                     "excerpt_places.reason")),
+        group by e.id order by x.relation = 'similar', e.source, e.line_start, e.id""",
+                                    ("municipality_quotes",)),
 }
 
 CODE_NEEDS = ("codes.id", "codes.parent", "codes.label_nb", "codes.label_en", "codes.definition")
