@@ -24,13 +24,6 @@ LINK = re.compile(r'(?:href|src)="([^"]*)"')
 RESOURCE = re.compile(r'<(?:script|link|img|source|iframe)\b[^>]*?(?:src|href)="([^"]*)"')
 
 
-@pytest.fixture(scope="module")
-def site(built_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    build_site(built_db_path, out)
-    return out
-
-
 def soup(site: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
 
@@ -131,14 +124,16 @@ def test_accessibility_landmarks(site: Path) -> None:
 
 def test_cli_site_build_with_datasette_url(built_db_path: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["site", "build", str(tmp_path / "out"), "--db", str(built_db_path),
-                                      "--datasette-url", "https://data.example.org/"])
+                                      "--datasette-url", "https://data.example.org/", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "table links → https://data.example.org/" in result.output
     assert re.search(r"^Wrote \d+ pages in [\d.]+s \(1 home, 1 themes, \d+ code, 1 municipalities, 357 "
-                     r"municipality, 357 compare, 1 sources, \d+ source, 1 reliability, 1 search\)\.$",
+                     r"municipality, 357 compare, 1 sources, \d+ source, 1 reliability, 1 search; en\)\.$",
                      result.output, re.MULTILINE)
     home = soup(tmp_path / "out", "index.html")
     assert home.select_one('a[href^="https://data.example.org/bolyst/search_quotes"]')
+    assert home.html["lang"] == "en" and home.select_one("a.lang-switch") is None  # one language: no switch
+    assert not (tmp_path / "out" / "en").exists()
 
 
 def test_cli_site_build_without_database(tmp_path: Path) -> None:

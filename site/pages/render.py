@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 
 from . import TEMPLATES_DIR
+from .i18n import DEFAULT, LANGS, NAMES, translate
 
 #: The pages' own templates; Datasette is given no template folder, so it never mistakes our base.html
 #: (or any page template) for its own.
@@ -87,8 +88,9 @@ FILTERS = {"num": num, "pct": pct, "signed": signed, "role": role, "langname": l
            "table_source": table_source}
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+@lru_cache(maxsize=None)
+def environment(lang: str = DEFAULT) -> jinja2.Environment:
+    """One environment per language: ``_()`` and the ``lang`` global answer in it."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(PAGE_TEMPLATES)),
         autoescape=True,
@@ -96,10 +98,18 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # templates ship with the package; no stat() per page
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: translate(lang, message),
+        lambda one, many, n: translate(lang, one if n == 1 else many),
+        newstyle=True)
     env.filters.update(FILTERS)
+    env.filters["role"] = lambda value: role(value, lang)
+    env.filters["langname"] = lambda value: langname(value, lang)
+    env.globals.update(lang=lang, langs=LANGS, lang_names=NAMES)
     return env
 
 
-def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+def render(template: str, lang: str = DEFAULT, **context: Any) -> str:
+    return environment(lang).get_template(template).render(**context)

@@ -14,6 +14,7 @@ from pathlib import Path
 from datasette.utils.asgi import Response
 
 from . import ASSETS_DIR
+from .i18n import DEFAULT
 from .links import MOUNT, Links, segment
 from .site import render_missing, render_target, resolve
 from .static import STYLESHEET
@@ -50,6 +51,9 @@ def _memo(path: str) -> dict:
 
 async def page(datasette, request) -> Response:
     path = request.url_vars.get("path") or ""
+    lang = DEFAULT
+    if path == "en" or path.startswith("en/"):  # the English pages, beside the Norwegian ones
+        lang, path = "en", path.removeprefix("en").lstrip("/")
     if not request.path.endswith("/") and not request.path.endswith(".html") and not path.startswith("static/"):
         return Response.redirect(request.path + "/")
     if path.startswith("static/"):
@@ -58,7 +62,7 @@ async def page(datasette, request) -> Response:
     db = database(datasette)
     base = datasette.setting("base_url").rstrip("/")
     if target is None or db is None:
-        return not_found(path, base, db.name if db else "bolyst")
+        return not_found(path, base, db.name if db else "bolyst", lang)
     memo = _memo(db.path)
 
     def run(conn):
@@ -69,19 +73,20 @@ async def page(datasette, request) -> Response:
             if target.key not in keys:
                 return None
             found = type(target)(target.kind, keys[target.key])
-        return render_target(store, found, datasette=base, db=db.name, static=False)
+        return render_target(store, found, datasette=base, db=db.name, static=False, lang=lang)
 
     html = await db.execute_fn(run)
     if html is None:
-        return not_found(path, base, db.name)
+        return not_found(path, base, db.name, lang)
     return Response.html(html)
 
 
-def not_found(path: str, datasette: str, db: str) -> Response:
+def not_found(path: str, datasette: str, db: str, lang: str = DEFAULT) -> Response:
     """A real 404 page: what was asked for, a search box and the way home."""
     here = path.strip("/")
     here = (here + "/index.html") if here and not here.endswith(".html") else (here or "index.html")
-    html = render_missing(Links(here, datasette, db), {"datasette": datasette, "db": db, "static": False}, path)
+    html = render_missing(Links(here, datasette, db, lang), {"datasette": datasette, "db": db, "static": False},
+                          path)
     return Response.html(html, status=404)
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup, escape
 
 from bolyst.corpus.lemmas import lemma, words
+from bolyst.site.pages.i18n import DEFAULT
 from bolyst.site.pages.links import Links
 from bolyst.site.pages.queries import CODED, QUOTE_COLUMNS
 from bolyst.site.pages.render import render
@@ -148,7 +149,8 @@ def highlight(text: str, q: str, lang: str | None) -> Markup:
 async def search_page(datasette, request, db):
     """The search page's HTML for ``request.args`` on the Bolyst database ``db``."""
     search = Search.from_args(request.args)
-    link = Links("search/index.html", datasette.setting("base_url").rstrip("/"), db.name)
+    lang = request.url_vars.get("lang") or DEFAULT
+    link = Links("search/index.html", datasette.setting("base_url").rstrip("/"), db.name, lang)
     results, facets, total = [], {}, None
     if search.active:
         params = search.params()
@@ -166,7 +168,8 @@ async def search_page(datasette, request, db):
         "theme": [dict(r) for r in (await db.execute(
             "select id as value, label_nb as label from codes where parent is null order by position")).rows],
     }
-    return render("search.html", link=link, site={"datasette": link.datasette, "db": db.name, "static": False},
+    site = {"datasette": link.datasette, "db": db.name, "static": False, "switch": True}
+    return render("search.html", lang, link=link, site=site,
                   nav="search", search=search, results=results, total=total, facets=facets, options=options,
                   page_size=PAGE_SIZE, max_page=MAX_PAGE, max_query=MAX_QUERY, search_action="",
                   datasette_url=link.canned("search_quotes", q=search.q or None))
@@ -183,4 +186,4 @@ async def route(datasette, request):
     return Response.html(await search_page(datasette, request, db))
 
 
-ROUTES = [(r"^/-/bolyst/search/(?:index\.html)?$", route)]
+ROUTES = [(r"^/-/bolyst/(?:(?P<lang>en)/)?search/(?:index\.html)?$", route)]
