@@ -12,7 +12,7 @@ from bolyst.site.pages.i18n import catalogue, translate
 from bolyst.site.pages.render import environment
 
 PAGES_DIR = TEMPLATES_DIR.parent
-_PY_MESSAGE = re.compile(r"""\.t\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+_PY_MESSAGE = re.compile(r"""(?:\.t|\bN_)\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 def used_messages() -> dict[str, str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import N_
 from .links import Links
 from .store import Store
 
-KIND_LABELS = {"historical": "tidligere navn / former name", "sami": "samisk navn / Sámi name",
-               "kven": "kvensk navn / Kven name", "official": "offisielt navn / official name"}
+KIND_LABELS = {"sami": N_("samisk navn"), "kven": N_("kvensk navn"), "official": N_("offisielt navn")}
 
 
 def finder(store: Store, link: Links) -> list[dict[str, Any]]:
@@ -19,9 +19,12 @@ def finder(store: Store, link: Links) -> list[dict[str, Any]]:
         key = (row["name"], row["number"])
         if key in options:
             continue
-        note = f"kommunenr. {row['number']}" if row["name"] == row["current"] else f"{KIND_LABELS.get(row['kind'], row['kind'])} → {row['current']}"
-        if row["kind"] == "historical" and row["valid_to"]:
-            note = f"{row['name']} til {row['valid_to']} / until {row['valid_to']} → {row['current']}"
+        if row["name"] == row["current"]:
+            note = link.t("kommunenr. %(number)s", number=row["number"])
+        elif row["kind"] == "historical" and row["valid_to"]:
+            note = link.t("%(name)s til %(year)s", name=row["name"], year=row["valid_to"]) + f" → {row['current']}"
+        else:
+            note = link.t(KIND_LABELS.get(row["kind"], N_("tidligere navn"))) + f" → {row['current']}"
         options[key] = {"name": row["name"], "number": row["number"], "current": row["current"],
                         "note": note, "href": link.page("municipality", row["number"])}
     return list(options.values())
@@ -31,5 +34,5 @@ def by_county(store: Store) -> list[tuple[str, list[dict[str, Any]]]]:
     """Today's municipalities grouped by county, counties and municipalities in alphabetical order."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in store.run("municipalities", cache=True):
-        groups.setdefault(row["county_name"] or "ukjent fylke / unknown county", []).append(row)
+        groups.setdefault(row["county_name"] or "–", []).append(row)
     return [(county, sorted(rows, key=lambda r: (r["name"], r["number"]))) for county, rows in sorted(groups.items())]

@@ -20,7 +20,7 @@ def search_form(store: Store, key: Any, link: Links) -> dict[str, Any]:
     themes = store.run("themes_for_search")
     return {
         "nav": "search",
-        "search": {"q": "", "filters": {}, "active": False, "problem": None, "page": 1},
+        "search": {"q": "", "filters": {}, "active": False, "problem": None, "page": 1}, "problem": None,
         "results": [], "total": None, "facets": {}, "page_size": 0, "max_page": 0, "max_query": MAX_QUERY,
         "options": {"theme": list(themes.rows)}, "search_action": served_search(link),
         "datasette_url": link.canned("search_quotes"),

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup, escape
 
 from bolyst.corpus.lemmas import lemma, words
-from bolyst.site.pages.i18n import DEFAULT
+from bolyst.site.pages.i18n import DEFAULT, N_
 from bolyst.site.pages.links import Links
 from bolyst.site.pages.queries import CODED, QUOTE_COLUMNS
 from bolyst.site.pages.render import render
@@ -68,7 +68,7 @@ class Search:
     q: str
     filters: dict[str, str]
     page: int = 1
-    problem: str | None = None
+    problem: tuple[str, int, int] | None = None  # (message, found, limit)
 
     @classmethod
     def from_args(cls, args) -> Search:
@@ -80,11 +80,9 @@ class Search:
             page = 1
         problem = None
         if len(q) > MAX_QUERY:
-            problem = (f"Søket er for langt ({len(q)} tegn); bruk høyst {MAX_QUERY}. "
-                       f"The search is too long ({len(q)} characters); use at most {MAX_QUERY}.")
+            problem = (N_("Søket er for langt (%(n)s tegn); bruk høyst %(max)s."), len(q), MAX_QUERY)
         elif len(q.split()) > MAX_TERMS:
-            problem = (f"Søket har for mange ord ({len(q.split())}); bruk høyst {MAX_TERMS}. "
-                       f"Too many words ({len(q.split())}); use at most {MAX_TERMS}.")
+            problem = (N_("Søket har for mange ord (%(n)s); bruk høyst %(max)s."), len(q.split()), MAX_TERMS)
         return cls(q, filters, page, problem)
 
     @property
@@ -152,6 +150,7 @@ async def search_page(datasette, request, db):
     lang = request.url_vars.get("lang") or DEFAULT
     link = Links("search/index.html", datasette.setting("base_url").rstrip("/"), db.name, lang)
     results, facets, total = [], {}, None
+    problem = link.t(search.problem[0], n=search.problem[1], max=search.problem[2]) if search.problem else None
     if search.active:
         params = search.params()
         rows = (await db.execute(results_sql(search), params)).rows
@@ -170,7 +169,7 @@ async def search_page(datasette, request, db):
     }
     site = {"datasette": link.datasette, "db": db.name, "static": False, "switch": True}
     return render("search.html", lang, link=link, site=site,
-                  nav="search", search=search, results=results, total=total, facets=facets, options=options,
+                  nav="search", search=search, problem=problem, results=results, total=total, facets=facets, options=options,
                   page_size=PAGE_SIZE, max_page=MAX_PAGE, max_query=MAX_QUERY, search_action="",
                   datasette_url=link.canned("search_quotes", q=search.q or None))
 

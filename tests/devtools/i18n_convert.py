@@ -42,7 +42,7 @@ def main(paths: list[str]) -> None:
             print(f"{path}:{line}: m.bi with an expression, convert by hand", file=sys.stderr)
         if changed != source:
             path.write_text(changed, encoding="utf-8")
-    CATALOGUE.write_text(yaml.safe_dump(dict(sorted(catalogue.items())), allow_unicode=True, width=120,
+    CATALOGUE.write_text(yaml.safe_dump(dict(sorted(catalogue.items())), allow_unicode=True, width=1000,
                                         sort_keys=False), encoding="utf-8")
 
 
