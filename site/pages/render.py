@@ -107,6 +107,7 @@ def environment(lang: str = DEFAULT) -> jinja2.Environment:
     env.filters.update(FILTERS)
     env.filters["role"] = lambda value: role(value, lang)
     env.filters["langname"] = lambda value: langname(value, lang)
+    env.filters["label"] = lambda row, field="label": row.get(f"{field}_{lang}") or row.get(f"{field}_nb")
     env.globals.update(lang=lang, langs=LANGS, lang_names=NAMES)
     return env
 

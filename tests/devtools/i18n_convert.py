@@ -17,6 +17,9 @@ import yaml
 CATALOGUE = Path(__file__).resolve().parents[2] / "site" / "pages" / "messages" / "en.yaml"
 _STR = r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
 BI = re.compile(r"m\.bi\(\s*" + _STR + r"\s*,\s*" + _STR + r"\s*\)")
+#: Norwegian literals handed to the provenance and no-data macros: wrapped in _() (their English added by hand).
+PROVENANCE = re.compile(r"(m\.provenance\(\s*)" + _STR + r"(\s*,.*?,\s*)" + _STR + r"(\s*\))")
+NODATA = re.compile(r"(m\.nodata\(\s*[\w.]+\s*,\s*)" + _STR + r"(\s*\))")
 
 
 def literal(text: str) -> str:
@@ -37,6 +40,8 @@ def main(paths: list[str]) -> None:
             return f"_({match.group(1)})"
 
         changed = BI.sub(swap, source)
+        changed = PROVENANCE.sub(lambda m: f"{m.group(1)}_({m.group(2)}){m.group(3)}_({m.group(4)}){m.group(5)}", changed)
+        changed = NODATA.sub(lambda m: f"{m.group(1)}_({m.group(2)}){m.group(3)}", changed)
         for left in re.finditer(r"m\.bi\(", changed):
             line = changed.count("\n", 0, left.start()) + 1
             print(f"{path}:{line}: m.bi with an expression, convert by hand", file=sys.stderr)
