@@ -195,7 +195,10 @@ def test_reliability_page_shows_the_measured_agreement(site: Path, built_db) -> 
     kappa = {r["code"]: r["kappa"] for r in built_db.query(
         "select code, kappa from agreement_kappa where level = 'theme' and split = 'test' and lang = 'all' "
         "and coder_a = 'combined' and coder_b = 'devset-reconciled'")}
-    assert "combined × devset-reconciled" in first.get_text() and cells[0] == "alle / all"
-    assert cells[2:6] == [f"{kappa[t]:.2f}" for t in ("push", "pull", "stay", "retain")]
+    assert "combined × devset-reconciled" in first.get_text() and cells[0] == "alle"
+    # Norwegian decimals, as on every other page: 0,44 and −0,05
+    assert cells[2:6] == [f"{kappa[t]:.2f}".replace(".", ",").replace("-", "−") for t in ("push", "pull", "stay", "retain")]
+    english = soup(site, "en/reliability/index.html").select("table")[0].select_one("tbody tr")
+    assert [td.get_text(strip=True) for td in english.select("td")][2] == f"{kappa['push']:.2f}"
     assert "lead-researcher" in heldout_table.get_text()
     assert page.select_one("a[href*='reliability_kappa']") is not None or "agreement_kappa" in page.get_text()

@@ -27,29 +27,30 @@ ROLE_LABELS = {
 }
 
 
-def num(value: Any, decimals: int | None = None) -> str:
-    """Norwegian number format: thin space between thousands, decimal comma; '–' for missing."""
+def num(value: Any, decimals: int | None = None, lang: str = "nb") -> str:
+    """Norwegian number format: thin space between thousands, decimal comma; '–' for missing. English pages
+    (``lang='en'``) keep the thin space and use a decimal point."""
     if value is None or value == "":
         return "–"
     if isinstance(value, str):
         return value
     if decimals is None:
         decimals = 0 if float(value).is_integer() or abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",").replace("-", "−")
+    text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace("-", "−")
+    return text if lang == "en" else text.replace(".", ",")
 
 
-def pct(value: Any, decimals: int = 0) -> str:
+def pct(value: Any, decimals: int = 0, lang: str = "nb") -> str:
     """A share 0–1 as a percentage."""
     if value is None:
         return "–"
-    return num(value * 100, decimals) + "\u00a0%"
+    return num(value * 100, decimals, lang) + "\u00a0%"
 
 
-def signed(value: Any, decimals: int = 2) -> str:
+def signed(value: Any, decimals: int = 2, lang: str = "nb") -> str:
     if value is None:
         return "–"
-    return ("+" if value > 0 else "") + num(value, decimals)
+    return ("+" if value > 0 else "") + num(value, decimals, lang)
 
 
 def role(value: str | None, lang: str = "nb") -> str:
@@ -106,6 +107,9 @@ def environment(lang: str = DEFAULT) -> jinja2.Environment:
         newstyle=True)
     env.filters.update(FILTERS)
     env.filters["role"] = lambda value: role(value, lang)
+    env.filters["num"] = lambda value, decimals=None: num(value, decimals, lang)
+    env.filters["pct"] = lambda value, decimals=0: pct(value, decimals, lang)
+    env.filters["signed"] = lambda value, decimals=2: signed(value, decimals, lang)
     env.filters["langname"] = lambda value: langname(value, lang)
     env.filters["label"] = lambda row, field="label": row.get(f"{field}_{lang}") or row.get(f"{field}_nb")
     env.globals.update(lang=lang, langs=LANGS, lang_names=NAMES)
