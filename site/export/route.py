@@ -2,7 +2,7 @@
 
 Query parameters are the filters of :class:`bolyst.site.export.filters.Filters`: ``theme`` (or ``code``),
 ``municipality`` (number or name), ``comparables=1``, ``landsdel``, ``centrality`` (1–6), ``role``,
-``source``. The response is a download (Content-Disposition: attachment) named after the filters; a bad
+``source``, ``include_unreviewed=1`` (also unreviewed automatic suggestions, marked). The response is a download (Content-Disposition: attachment) named after the filters; a bad
 filter is a 400 with the error's message and fix.
 """
 
@@ -16,7 +16,8 @@ from .evidence import export
 from .filters import FORMATS, Filters, file_name
 
 PATH = r"^/-/bolyst/export\.(?P<format>md|docx|csv|json)$"
-PARAMS = ("theme", "code", "municipality", "comparables", "landsdel", "centrality", "role", "source")
+PARAMS = ("theme", "code", "municipality", "comparables", "landsdel", "centrality", "role", "source",
+          "include_unreviewed")
 
 
 def _database(datasette):
