@@ -28,6 +28,7 @@ EXCERPT_CODES_SQL = """select
   group_concat(case when c.origin in ('rule', 'llm') and c.review_state != 'rejected' then c.span_text end,
                ' | ') as evidence,
   group_concat(c.rationale, ' | ') as rationale,
+  group_concat(distinct case when c.review_state != 'rejected' then c.rule end) as rules,
   k.position
 from codings c
 join codes k on k.id = c.code
@@ -49,6 +50,7 @@ EXCERPT_CODES = View(
      "score": "Highest score of its automatic codings (empty when only humans coded it).",
      "evidence": "The texts rules and language models matched, separated by ' | '.",
      "rationale": "A language model's reasons, separated by ' | '.",
+     "rules": "The codebook rules behind its rule codings (not counting rejected ones), separated by ','.",
      "position": "Order of the code in the codebook."},
 )
 

@@ -155,3 +155,21 @@ def test_pages_show_origin_state_and_counts(kb):
     page = BeautifulSoup(render_target(store, resolve(f"excerpt/{VESTVAGOY.replace('/', '_')}/")), "html.parser")
     states = [tr["class"][0] for tr in page.select("table.codings tbody tr")]
     assert "unreviewed" in states and "confirmed" in states
+
+
+def test_xlsx_export_carries_review_state_and_stores_text_not_formulas(kb, tmp_path):
+    from openpyxl import load_workbook
+
+    db, _ = kb
+    for flag, present in ((False, False), (True, True)):
+        path = tmp_path / f"e{flag}.xlsx"
+        path.write_bytes(export(db, Filters(code="push", include_unreviewed=flag), "xlsx"))
+        sheet = load_workbook(path)["evidence"]
+        values = list(sheet.iter_rows(values_only=True))
+        header, rows = values[0], [dict(zip(values[0], r)) for r in values[1:]]
+        assert {"review_state", "codes", "origins", "unreviewed_themes"} <= set(header)
+        row = next((r for r in rows if r["excerpt"] == VESTVAGOY), None)
+        assert (row is not None) == present
+        if present:
+            assert "push.climate (rule | unreviewed)" in row["codes"]
+        assert all(c.data_type == "s" for r in sheet.iter_rows(min_row=2) for c in r if isinstance(c.value, str))

@@ -14,29 +14,9 @@ from pathlib import Path
 
 import click
 
+from .coding_io import CODING_DIR_OPTION, _folders, _open_db
 from .llm import llm_options
-from .options import DB_OPTION, current_project
-
-CODING_DIR_OPTION = click.option(
-    "--coding-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Folder with codebook.yaml and decisions/, instead of the project's.")
-
-
-def _folders(coding_dir: Path | None):
-    """The project's codebook and decision folders, or those of --coding-dir."""
-    from bolyst.corpus.project import with_folders
-
-    return with_folders(current_project(), None, coding_dir)
-
-
-def _open_db(db_path: Path):
-    import sqlite_utils
-    from bolyst.corpus.errors import BolystError
-
-    if not db_path.exists():
-        raise BolystError("no database", path=db_path, fix="run `bolyst build` first (or pass --db)")
-    return sqlite_utils.Database(db_path)
-
+from .options import DB_OPTION
 
 @click.command()
 @DB_OPTION
@@ -345,11 +325,9 @@ def format_cv(results: list[dict], themes: tuple[str, ...], default) -> str:
     return "\n".join(lines)
 
 
-from .review import review  # noqa: E402  (the review commands live in their own module)
-
-
 def register(group: click.Group) -> None:
     """Add this area's commands to ``group``."""
+    from .review import review
     group.add_command(code)
     group.add_command(review)  # site/cli/review.py
     group.add_command(agreement)

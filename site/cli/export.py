@@ -10,7 +10,7 @@ import click
 
 from .options import DB_OPTION, current_project
 
-EVIDENCE = ("md", "docx", "csv", "json")
+EVIDENCE = ("md", "docx", "csv", "json", "xlsx")
 QDA = ("qdpx", "qdc")
 
 
@@ -45,7 +45,7 @@ def _format(out: Path | None, fmt: str | None) -> str:
               help="Coding folder instead of the project's (qdpx/qdc only).")
 def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir: Path | None,
                    coding_dir: Path | None, **filters) -> None:
-    """Export evidence for a report (md, docx, csv, json) or the whole project for QDA tools (qdpx, qdc).
+    """Export evidence for a report (md, docx, csv, json, xlsx) or the whole project for QDA tools (qdpx, qdc).
 
     Evidence exports hold the excerpts that pass every filter, under the themes a person confirmed,
     each with its citation, the key numbers of the municipalities in scope (year, source) and the
@@ -70,7 +70,7 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
     db = sqlite_utils.Database(db_path)
     if fmt in QDA:
         if any(v for v in filters.values()):
-            raise ExportError("filters apply to evidence exports (md, docx, csv, json) only",
+            raise ExportError("filters apply to evidence exports (md, docx, csv, json, xlsx) only",
                               fix="a QDA project holds the whole corpus; drop the filters")
         _export_qda(db, out or Path(f"bolyst.{fmt}"), fmt, corpus_dir, coding_dir)
         return

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .coding import CODING_DIR_OPTION, _folders, _open_db
+from .coding_io import CODING_DIR_OPTION, _folders, _open_db
 from .options import DB_OPTION
 
 @click.group()

@@ -9,7 +9,8 @@ from bolyst.corpus.errors import ExportError
 
 FORMATS = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8",
            "json": "application/json; charset=utf-8",
-           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``/-/bolyst/export.{md,docx,csv,json}?theme=…&municipality=…``: evidence exports served by Datasette.
+"""``/-/bolyst/export.{md,docx,csv,json,xlsx}?theme=…&municipality=…``: evidence exports served by Datasette.
 
 Query parameters are the filters of :class:`bolyst.site.export.filters.Filters`: ``theme`` (or ``code``),
 ``municipality`` (number or name), ``comparables=1``, ``landsdel``, ``centrality`` (1–6), ``role``,
@@ -15,7 +15,7 @@ from datasette.utils.asgi import Response
 from .evidence import export
 from .filters import FORMATS, Filters, file_name
 
-PATH = r"^/-/bolyst/export\.(?P<format>md|docx|csv|json)$"
+PATH = r"^/-/bolyst/export\.(?P<format>md|docx|csv|json|xlsx)$"
 PARAMS = ("theme", "code", "municipality", "comparables", "landsdel", "centrality", "role", "source",
           "include_unreviewed")
 

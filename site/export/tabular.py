@@ -22,19 +22,23 @@ def to_csv(ev: Evidence) -> bytes:
     suggestions) or empty (no codes). ``codes``, ``code_labels``, ``origins``: each code as
     'code (origins | review state)' ("; "-separated, in the same order); ``unreviewed_themes``: themes
     only automatic coders suggest (left out of ``themes``)."""
-    references = {r.source: r.citation for r in ev.references}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for q in ev.quotes:
-        writer.writerow([q.excerpt, q.text, q.kind, q.review_state, "; ".join(q.themes),
-                         "; ".join(f"{c.code} ({c.origins} | {c.review_state})" for c in q.codes),
-                         "; ".join(c.label for c in q.codes), "; ".join(c.origins for c in q.codes),
-                         "; ".join(q.suggested),
-                         q.speaker or "", q.role or "", q.place or "", "; ".join(q.municipalities), q.source,
-                         q.citation, references.get(q.source, ""), "; ".join(ev.description), ev.exported,
-                         ev.built or ""])
+    for row in csv_rows(ev):
+        writer.writerow(row)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def csv_rows(ev: Evidence) -> list[list[str]]:
+    """One row per excerpt in CSV_COLUMNS order (also the xlsx export's evidence sheet)."""
+    references = {r.source: r.citation for r in ev.references}
+    return [[q.excerpt, q.text, q.kind, q.review_state, "; ".join(q.themes),
+             "; ".join(f"{c.code} ({c.origins} | {c.review_state})" for c in q.codes),
+             "; ".join(c.label for c in q.codes), "; ".join(c.origins for c in q.codes), "; ".join(q.suggested),
+             q.speaker or "", q.role or "", q.place or "", "; ".join(q.municipalities), q.source, q.citation,
+             references.get(q.source, ""), "; ".join(ev.description), ev.exported, ev.built or ""]
+            for q in ev.quotes]
 
 
 def to_json(ev: Evidence) -> bytes:

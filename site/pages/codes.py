@@ -90,6 +90,7 @@ def code_page(store: Store, key: str, link: Links) -> dict[str, Any] | None:
         "nav": "themes", "code": code, "by_id": by_id,
         "ancestors": _ancestors(code, by_id), "children": [c for c in codes if c["parent"] == key],
         "total": store.run("code_total", code=key).first,
+        "matrix_total": store.value("code_matrix_total", code=key),
         "charts": prevalence_charts(prevalence, code, link), "prevalence": prevalence,
         "quotes": labelled(store, store.run("code_quotes", code=key, confirmed=1, limit=QUOTES)),
         "suggestions": labelled(store, store.run("code_quotes", code=key, confirmed=0, limit=QUOTES)),

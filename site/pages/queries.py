@@ -178,6 +178,8 @@ CODING = {
                                           group by excerpt)
         select (select count(*) from per where confirmed) as n, (select count(*) from per where not confirmed)
           as n_unreviewed, (select count(*) from excerpts) as total""", CODED_NEEDS),
+    "code_matrix_total": Query("select count(*) as n from matrix_codings where code = :code",
+                               ("matrix_codings.code",)),
     "code_matrix": Query("""
         select dimension, category, n_excerpts, n_coded, share, test, statistic, pval, warning
         from theme_matrix where code = :code order by dimension, category""",
@@ -235,7 +237,7 @@ RELIABILITY = {
 QUOTE = {
     "quote_labels": Query("""
         select excerpt, code, theme, label_nb, label_en, theme_label_nb, theme_label_en, review_state, origins,
-               coders, score, evidence, rationale
+               coders, score, evidence, rationale, rules
         from excerpt_codes where excerpt = :excerpt and review_state != 'rejected'
         order by review_state, position""", ("excerpt_codes.review_state", "excerpt_codes.origins")),
     "excerpt": Query(f"""
