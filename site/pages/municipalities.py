@@ -9,7 +9,7 @@ from .charts import Bar, Chart, Series, bar_chart, line_chart
 
 from .links import Links
 from .queries import KEY_INDICATORS
-from .quotes import labelled
+from .quotes import labelled, review_counts
 from .render import table_source
 from .store import Result, Store
 
@@ -68,6 +68,7 @@ def municipality_page(store: Store, key: str, link: Links) -> dict[str, Any] | N
         residuals=store.run("residuals", municipality=key), model_labels=MODEL_LABELS,
         excerpts=labelled(store, store.run("municipality_excerpts", municipality=key)),
     )
+    context["review_counts"] = review_counts(context["excerpts"])
     return context
 
 

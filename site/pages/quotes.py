@@ -32,6 +32,14 @@ def split_confirmed(rows) -> tuple[list[dict], list[dict]]:
     return confirmed, [r for r in rows if r not in confirmed]
 
 
+def review_counts(rows) -> dict[str, int]:
+    """How many quotes are evidence (a confirmed code), carry only unreviewed suggestions, or no code."""
+    rows = list(rows)
+    confirmed, rest = split_confirmed(rows)
+    return {"confirmed": len(confirmed), "unreviewed": sum(1 for r in rest if r["codes"]),
+            "uncoded": sum(1 for r in rest if not r["codes"])}
+
+
 def excerpt_keys(store: Store) -> list[str]:
     return [row["id"] for row in store.run("excerpt_ids", cache=True)]
 
