@@ -62,6 +62,7 @@ _QUOTES_SQL = """select
   group_concat(excerpt_codes.code, ', ') as codes,
   group_concat(excerpt_codes.label_nb, ', ') as labels,
   group_concat(excerpt_codes.origins, '; ') as origins,
+  group_concat(excerpt_codes.coders, '; ') as coders,
   min(excerpt_codes.review_state) as review_state,
   speakers.label as speaker,
   excerpts.speaker_role as role,

@@ -6,6 +6,7 @@ The fake server is synthetic test scaffolding: it answers by simple rules writte
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 import time
@@ -197,7 +198,10 @@ def test_cli_codes_the_corpus_stores_llm_codings_reports_agreement_and_never_sto
     langs = {r[0] for r in db.execute("select distinct lang from agreement_kappa where coder_a = 'llm:fake' "
                                       "and level = 'theme'")}
     assert {"all", "nb"} <= langs
-    assert "Agreement of llm:fake with the human coders" in result.output and "κ=" in result.output
+    assert "Agreement of llm:fake with the human coders" in result.output
+    for lang in ("all", "nb", "nn", "en"):  # per theme and language, against the reference like any coder
+        assert re.search(rf"^  test +× devset-reconciled +{lang} +n=\d+ +push (-?\d\.\d\d|–)/", result.output,
+                         re.MULTILINE), lang
     assert f"{n_test} excerpts coded" in result.output
     for text in (result.output, again.output):
         assert SECRET not in text

@@ -134,16 +134,20 @@ def print_llm_agreement(db, coder: str) -> None:
         left join agreement_kappa k on k.level = s.level and k.code = s.code and k.split = s.split and k.lang = s.lang
           and k.coder_a = s.auto_coder and k.coder_b = s.coder
         where s.level = 'theme' and s.auto_coder = ? and s.split in ('test', 'heldout', 'all')
-        order by s.split, s.coder, s.lang, s.code""", [coder]))
+        order by s.split, s.coder, s.lang, (select position from codes where id = s.code)""", [coder]))
     if not rows:
         click.echo(f"No human coding overlaps the excerpts {coder} read yet: no agreement to report.")
         return
-    click.echo(f"Agreement of {coder} with the human coders (theme level; κ, F1; n excerpts):")
+    click.echo(f"Agreement of {coder} with the human coders, per theme (κ / F1) and language, over the excerpts "
+               "it read (tables agreement_kappa, agreement_scores):")
+    lines: dict[tuple, list[str]] = {}
     for r in rows:
         kappa = "–" if r["kappa"] is None else f"{r['kappa']:.2f}"
         f1 = "–" if r["f1"] is None else f"{r['f1']:.2f}"
-        click.echo(f"  {r['split']:<8} {r['lang']:<4} {r['code']:<7} × {r['coder']:<20} n={r['n_units']:<4} "
-                   f"κ={kappa:<5} F1={f1}")
+        key = (r["split"], r["coder"], r["lang"], r["n_units"])
+        lines.setdefault(key, []).append(f"{r['code']} {kappa}/{f1}")
+    for (split, human, lang, n), cells in lines.items():
+        click.echo(f"  {split:<8} × {human:<20} {lang:<4} n={n:<4} " + "  ".join(cells))
 
 
 def llm_jsonl_codes(book, texts, opts: dict, root: Path | None) -> dict[str, list[dict]]:
