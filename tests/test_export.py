@@ -151,7 +151,8 @@ def test_markdown_escapes_quotes_so_html_rendering_shows_them_verbatim():
     assert soup.find_all(["script", "em", "i", "b", "a", "ol"]) == []
     assert [h.get_text() for h in soup.find_all(["h1", "h2"])] == ["Bolyst evidence", "Push * (push)", "References"]
     assert [el.name for el in soup.find("blockquote").find_all(True)] == ["p"]
-    assert [c.get_text() for c in soup.find_all("code")] == ["syntetisk/test"]  # the excerpt id
+    assert [c.get_text() for c in soup.find_all("code")] == [  # the excerpt id and its page
+        "syntetisk/test", "/-/bolyst/excerpt/syntetisk_test/index.html"]
     assert soup.find("blockquote").get_text().strip().split("\n") == NASTY.split("\n")
     assert "Syntetisk <i>kilde</i>, l. 1–2." in soup.get_text()
 

@@ -105,6 +105,7 @@ def test_include_unreviewed_lists_them_apart_and_marked_in_every_format(kb):
     assert {"code": "push.climate", "label": db["codes"].get("push.climate")["label_nb"], "theme": "push",
             "origins": "rule", "review_state": "unreviewed"} in quote["codes"]
     assert quote["review_state"] == "confirmed"  # retain.belonging is a human's: the quote is evidence of retain
+    assert quote["page"] == f"/-/bolyst/excerpt/{VESTVAGOY.replace('/', '_')}/index.html"
     md = export(db, wanted, "md").decode()
     head, _, suggestions = md.partition(f"### {HEADING}")
     assert suggestions and CLIMATE.replace(" ", " ") in suggestions and CLIMATE not in head.split("## Push")[-1]
@@ -173,3 +174,11 @@ def test_xlsx_export_carries_review_state_and_stores_text_not_formulas(kb, tmp_p
         if present:
             assert "push.climate (rule | unreviewed)" in row["codes"]
         assert all(c.data_type == "s" for r in sheet.iter_rows(min_row=2) for c in r if isinstance(c.value, str))
+
+
+async def test_the_excerpt_page_a_quote_links_to_is_served(datasette):
+    response = await datasette.client.get(f"/-/bolyst/excerpt/{VESTVAGOY.replace('/', '_')}/index.html")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.text, "html.parser")
+    assert CLIMATE in page.select_one("figure.excerpt blockquote").get_text()
+    assert {tr["class"][0] for tr in page.select("table.codings tbody tr")} == {"confirmed"}

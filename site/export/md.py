@@ -52,7 +52,8 @@ def _quote(q: Quote, suggestion: bool = False) -> list[str]:
                f"Place: {escape(q.place)}" if q.place else None,
                f"Municipality: {escape(', '.join(q.municipalities))}" if q.municipalities else None,
                "researchers' narrative" if q.kind == "narrative" else None]
-    return [*mark, blockquote(q.text), "", f"— {escape(q.citation)} `{q.excerpt}`" + ("  " if any(details) else ""),
+    return [*mark, blockquote(q.text), "", f"— {escape(q.citation)} `{q.excerpt}` (page `{q.page}`)"
+            + ("  " if any(details) else ""),
             " · ".join(d for d in details if d) or "", ""]
 
 

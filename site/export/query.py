@@ -8,6 +8,7 @@ built yet (municipality statistics) says so instead of exporting nothing.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,6 +20,9 @@ from .filters import Filters
 from .labels import CodeLabel, code_labels, unreviewed_counts
 from .numbers import KEY_INDICATORS, NAMED_LINKS, Number, numbers as _numbers  # noqa: F401
 
+
+
+_UNSAFE = re.compile(r"[^\w.\-]")  # as pages.links.segment: an id as one path segment
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ class Quote:
     themes: tuple[str, ...] = ()  # themes with a confirmed code: what the quote is evidence of
     municipalities: tuple[str, ...] = ()  # names of municipalities the source names
     suggested: tuple[str, ...] = ()  # themes only automatic coders suggest, nobody has reviewed
+
+    @property
+    def page(self) -> str:
+        """The excerpt's own page as `bolyst serve` serves it (the static site has it at excerpt/<id>/)."""
+        return f"/-/bolyst/excerpt/{_UNSAFE.sub('_', self.excerpt)}/index.html"
 
     @property
     def review_state(self) -> str:

@@ -12,7 +12,7 @@ from .query import Evidence
 
 CSV_COLUMNS = ("excerpt", "quote", "kind", "review_state", "themes", "codes", "code_labels", "origins",
                "unreviewed_themes", "speaker", "role", "place", "municipalities", "source", "citation", "reference",
-               "filters", "exported", "database_built")
+               "page", "filters", "exported", "database_built")
 
 
 def to_csv(ev: Evidence) -> bytes:
@@ -37,7 +37,7 @@ def csv_rows(ev: Evidence) -> list[list[str]]:
              "; ".join(f"{c.code} ({c.origins} | {c.review_state})" for c in q.codes),
              "; ".join(c.label for c in q.codes), "; ".join(c.origins for c in q.codes), "; ".join(q.suggested),
              q.speaker or "", q.role or "", q.place or "", "; ".join(q.municipalities), q.source, q.citation,
-             references.get(q.source, ""), "; ".join(ev.description), ev.exported, ev.built or ""]
+             references.get(q.source, ""), q.page, "; ".join(ev.description), ev.exported, ev.built or ""]
             for q in ev.quotes]
 
 
@@ -51,7 +51,7 @@ def to_json(ev: Evidence) -> bytes:
                     "unreviewed_suggestions": [q.excerpt for q in t.suggestions],
                     "n_confirmed": len(t.quotes), "n_unreviewed": t.n_unreviewed} for t in ev.themes],
         "uncoded": [q.excerpt for q in ev.uncoded],
-        "excerpts": [{**asdict(q), "review_state": q.review_state} for q in ev.quotes],
+        "excerpts": [{**asdict(q), "review_state": q.review_state, "page": q.page} for q in ev.quotes],
         "numbers": [asdict(n) for n in ev.numbers],
         "references": [asdict(r) for r in ev.references],
     }

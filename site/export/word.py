@@ -32,7 +32,7 @@ def _quote(doc: Document, q: Quote, suggestion: bool = False) -> None:
     details = [f"Codes: {'; '.join(c.text for c in q.codes)}" if q.codes else "",
                f"Place: {q.place}" if q.place else "",
                f"Municipality: {', '.join(q.municipalities)}" if q.municipalities else "",
-               f"Excerpt: {q.excerpt}"]
+               f"Excerpt: {q.excerpt} (page {q.page})"]
     small = cite.add_run("\n" + clean(" · ".join(d for d in details if d)))
     small.font.size = Pt(8)
 
