@@ -43,10 +43,11 @@ async def test_inflected_form_is_found_and_marked(datasette):
 async def test_every_card_says_what_it_is_evidence_of(datasette):
     page = await get(datasette, "/-/bolyst/search/", q="trives")
     cards = page.select("article.card")
-    coded = [c for c in cards if c.select("ul.codes li")]
+    coded = [c for c in cards if c.select("ul.codes li.code")]
     assert coded, "no coded quote among the matches for «trives»"
-    for chip in coded[0].select("ul.codes li a"):
-        assert chip["href"].startswith("../code/") and chip.get_text(strip=True)
+    for chip in coded[0].select("ul.codes li.code"):
+        assert chip.a["href"].startswith("../code/") and chip.a.get_text(strip=True)
+        assert chip["data-state"] in ("confirmed", "unreviewed") and chip["data-origin"]
 
 
 async def test_filters_narrow_the_results_and_the_counts_follow(datasette):

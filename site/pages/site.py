@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import codes, home, municipalities, reliability, search_form, sources
+from . import codes, home, municipalities, quotes, reliability, search_form, sources
 from .links import DEFAULT_DATASETTE, Links, page_path
 from .i18n import DEFAULT
 from .render import render
@@ -39,6 +39,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("source", "source.html", sources.source_page, sources.source_keys),
     Kind("reliability", "reliability.html", reliability.reliability_page),
     Kind("search", "search.html", search_form.search_form),  # served: bolyst.site.serve.searchpage
+    Kind("excerpt", "excerpt.html", quotes.excerpt_page, quotes.excerpt_keys),
 )
 
 

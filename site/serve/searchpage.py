@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from bolyst.corpus.lemmas import lemma, words
 from bolyst.site.pages.i18n import DEFAULT, N_
 from bolyst.site.pages.links import Links
-from bolyst.site.pages.queries import CODED, QUOTE_COLUMNS
+from bolyst.site.pages.queries import CODED, QUERIES, QUOTE_COLUMNS
 from bolyst.site.pages.render import render
 
 from .search import fts_query
@@ -112,10 +112,7 @@ def results_sql(search: Search) -> str:
     rank = ("(select rank from excerpts_fts where excerpts_fts match :fts and rowid = e.rowid)"
             if search.q else "0")
     return f"""{_hits_sql(search)}
-        select {QUOTE_COLUMNS}, s.short as source_short, e.source,
-               (select group_concat(k.id || '|' || k.label_nb, ';') from coded c join codes k on k.id = c.code
-                where c.excerpt = e.id) as codes,
-               {rank} as rank
+        select {QUOTE_COLUMNS}, s.short as source_short, e.source, {rank} as rank
         from hits h join excerpts e on e.id = h.id join sources s on s.id = e.source
         left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
         order by rank, e.kind = 'quote' desc, e.id
@@ -157,7 +154,9 @@ async def search_page(datasette, request, db):
         for row in rows:
             quote = dict(row)
             quote["highlight"] = highlight(quote["text"], search.q, quote["lang"]) if search.q else None
-            quote["code_labels"] = [tuple(c.split("|", 1)) for c in (quote.pop("codes") or "").split(";") if c]
+            # the same labels as every quote on every page (pages.queries quote_labels over excerpt_codes)
+            quote["codes"] = [dict(r) for r in (await db.execute(QUERIES["quote_labels"].sql,
+                                                                 {"excerpt": quote["id"]})).rows]
             results.append(quote)
         total = (await db.execute(f"{_hits_sql(search)} select count(*) from hits", params)).rows[0][0]
         for name, (_, facet_sql) in FILTERS.items():
