@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import ast
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,6 @@ from bolyst.site.pages.i18n import catalogue, translate
 from bolyst.site.pages.render import environment
 
 PAGES_DIR = TEMPLATES_DIR.parent
-_PY_MESSAGE = re.compile(r"""(?:\.t|\bN_)\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 def used_messages() -> dict[str, str]:
@@ -25,8 +24,12 @@ def used_messages() -> dict[str, str]:
                 if text:
                     found.setdefault(text, template.name)
     for module in sorted(PAGES_DIR.glob("*.py")) + sorted((PAGES_DIR.parent / "serve").glob("*.py")):
-        for match in _PY_MESSAGE.finditer(module.read_text(encoding="utf-8")):
-            found.setdefault(match.group(1) or match.group(2), module.name)
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and ((isinstance(node.func, ast.Attribute) and node.func.attr == "t")
+                         or (isinstance(node.func, ast.Name) and node.func.id == "N_"))):
+                found.setdefault(node.args[0].value, module.name)
     return found
 
 
