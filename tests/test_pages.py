@@ -78,7 +78,7 @@ def test_oslo_page_key_numbers_with_sources(site: Path) -> None:
     assert cells[1].get_text(" ", strip=True) == "5\u202f447 (n=357)"
     chart = page.select_one("#trends ~ .charts figure.chart")
     assert chart.svg.title.get_text() == "Folkemengde 1. januar (persons), Oslo"
-    assert chart.select_one(".prov").get_text().startswith("Kilde Source: SSB tabell 07459")
+    assert chart.select_one(".prov").get_text().startswith("Kilde: SSB tabell 07459")
     assert "SSB SSB" not in page.get_text() and "IMDi IMDi" not in page.get_text()
     years = [tr.th.get_text() for tr in chart.select("details tbody tr")]
     assert years[0] == "1986" and years[-1] == "2026"

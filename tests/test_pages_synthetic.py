@@ -150,7 +150,7 @@ def test_code_page_shows_evidence_rule_and_human_mark(synthetic_site: Path) -> N
     soup = _soup(synthetic_site, "code/push.synthetic/index.html")
     coded = soup.select_one("figure#q-synth-evil li.code[data-code='push.synthetic']")
     assert coded["data-origin"] == "rule" and coded["data-state"] == "confirmed"
-    assert coded.select_one(".state").get_text(" ", strip=True) == "✔ bekreftet confirmed"
+    assert coded.select_one(".state").get_text(" ", strip=True) == "✔ bekreftet"
     assert coded.select_one(".span").get_text() == "«<script>»"
     assert coded.select_one(".rules code").get_text() == "push.synthetic.flytte"
     unreviewed = soup.select_one("figure#q-synth-evil li.code[data-code='stay']")
