@@ -1,0 +1,82 @@
+"""Limits that keep one request from tying up the server, and no machine paths on any page.
+
+* Search text (``q`` of the search queries, Datasette's ``_search``) is at most MAX_SEARCH_CHARS characters
+  and MAX_SEARCH_TERMS words, and custom SQL at most MAX_SQL_CHARS: a longer one gets a 400 page saying so.
+  The cap matters for full-text search because Datasette's ``sql_time_limit_ms`` is a SQLite progress
+  handler, called every 1,000 virtual-machine instructions; an FTS5 ``MATCH`` evaluates its whole query
+  inside one instruction (the virtual table's xFilter), so a 40 KB query of thousands of OR'ed terms ran
+  for a minute without the handler ever being called. Bounding the query bounds that one instruction.
+* Each connection gets SQLite limits (string/blob length, SQL length), so ``randomblob(1e9)`` fails fast
+  instead of allocating gigabytes.
+* ``/-/databases`` lists the databases without their file paths.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from urllib.parse import parse_qsl
+
+MAX_SEARCH_CHARS = 200
+MAX_SEARCH_TERMS = 12
+MAX_SQL_CHARS = 4000
+MAX_QUERY_STRING = 16_384
+#: Largest string or blob a query may make (the longest excerpt is a few kB).
+MAX_VALUE_BYTES = 8_000_000
+_SEARCH_KEYS = ("q", "_search")
+
+
+def limit_connection(conn: sqlite3.Connection) -> None:
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, 100_000)
+
+
+def problem(query_string: str) -> str | None:
+    """Why a request with this query string is refused, or None."""
+    if len(query_string) > MAX_QUERY_STRING:
+        return f"the address is longer than {MAX_QUERY_STRING:,} characters"
+    for key, value in parse_qsl(query_string, keep_blank_values=True):
+        if key in _SEARCH_KEYS or key.startswith("_search_"):
+            if len(value) > MAX_SEARCH_CHARS:
+                return f"the search text is {len(value):,} characters; at most {MAX_SEARCH_CHARS} are searched"
+            if len(value.split()) > MAX_SEARCH_TERMS:
+                return f"the search has {len(value.split())} words; at most {MAX_SEARCH_TERMS} are searched"
+        elif key == "sql" and len(value) > MAX_SQL_CHARS:
+            return f"the SQL is {len(value):,} characters; at most {MAX_SQL_CHARS:,} are run"
+    return None
+
+
+def _refuse(message: str, wants_json: bool) -> tuple[int, bytes, bytes]:
+    if wants_json:
+        body = json.dumps({"ok": False, "error": message, "status": 400, "title": "Too long"}).encode()
+        return 400, body, b"application/json; charset=utf-8"
+    html = (f"<!DOCTYPE html><html lang=nb><meta charset=utf-8><title>For langt / too long</title>"
+            f"<h1>For langt søk / search too long</h1><p>{message}. Shorten it and try again.</p>")
+    return 400, html.encode(), b"text/html; charset=utf-8"
+
+
+def wrap(app):
+    """ASGI middleware applying :func:`problem` before Datasette sees the request."""
+
+    async def guarded(scope, receive, send):
+        if scope.get("type") == "http":
+            query = scope.get("query_string", b"").decode("latin-1")
+            why = problem(query)
+            if why:
+                status, body, kind = _refuse(why, scope.get("path", "").endswith(".json"))
+                await send({"type": "http.response.start", "status": status,
+                            "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+async def databases(datasette, request):
+    """``/-/databases(.json)`` without file paths (Datasette's own lists each database's absolute path)."""
+    from datasette.utils.asgi import Response
+
+    rows = [{"name": name, "route": db.route, "is_mutable": db.is_mutable, "is_memory": db.is_memory,
+             "hash": db.hash} for name, db in datasette.databases.items() if not name.startswith("_")]
+    return Response.json(rows)
