@@ -66,3 +66,28 @@ def decode(data: bytes, path: Path | str, encoding: str | None = None) -> str:
 def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYTES) -> str:
     """:func:`read_bytes` then :func:`decode`."""
     return decode(read_bytes(path, limit), path, encoding)
+
+
+#: Bounds on a zip archive (.qdpx, .xlsx) checked from its directory before any member is read.
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_TOTAL = 512 * 1024 * 1024
+MAX_ZIP_RATIO = 1_000
+
+
+def check_zip(archive, path: Path | str) -> None:
+    """:class:`InputLimitError` when the members of ``archive`` (a ``zipfile.ZipFile``) would unpack past the
+    limits: too many members, too many bytes in all, or one member compressed more than MAX_ZIP_RATIO to 1
+    (a zip bomb). Only the archive's directory is read."""
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise InputLimitError(f"archive has {len(members):,} members, more than {MAX_ZIP_MEMBERS:,}", path=path,
+                              fix="is this really a project export?")
+    total = sum(m.file_size for m in members)
+    if total > MAX_ZIP_TOTAL:
+        raise InputLimitError(f"archive would unpack to {total:,} bytes, more than {MAX_ZIP_TOTAL:,}", path=path,
+                              fix="export a smaller project, or split it")
+    for member in members:
+        if member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1) and member.file_size > 1_000_000:
+            raise InputLimitError(f"archive member {member.filename!r} is compressed "
+                                  f"{member.file_size // max(member.compress_size, 1):,} to 1 (a zip bomb?)",
+                                  path=path, fix="export the project again from the QDA tool")

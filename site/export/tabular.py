@@ -8,6 +8,8 @@ import io
 import json
 from dataclasses import asdict
 
+from bolyst.corpus.cells import neutralise
+
 from .query import Evidence
 
 CSV_COLUMNS = ("excerpt", "quote", "kind", "themes", "codes", "speaker", "role", "place", "municipalities",
@@ -15,16 +17,18 @@ CSV_COLUMNS = ("excerpt", "quote", "kind", "themes", "codes", "speaker", "role",
 
 
 def to_csv(ev: Evidence) -> bytes:
-    """UTF-8 CSV (with BOM, so spreadsheet programs read æøå right), one row per excerpt."""
+    """UTF-8 CSV (with BOM, so spreadsheet programs read æøå right), one row per excerpt; a cell a
+    spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@`` first) gets a leading ``'``
+    (bolyst.corpus.cells)."""
     references = {r.source: r.citation for r in ev.references}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for q in ev.quotes:
-        writer.writerow([q.excerpt, q.text, q.kind, "; ".join(q.themes), "; ".join(c for c, _ in q.codes),
-                         q.speaker or "", q.role or "", q.place or "", "; ".join(q.municipalities), q.source,
-                         q.citation, references.get(q.source, ""), "; ".join(ev.description), ev.exported,
-                         ev.built or ""])
+        cells = [q.excerpt, q.text, q.kind, "; ".join(q.themes), "; ".join(c for c, _ in q.codes), q.speaker or "",
+                 q.role or "", q.place or "", "; ".join(q.municipalities), q.source, q.citation,
+                 references.get(q.source, ""), "; ".join(ev.description), ev.exported, ev.built or ""]
+        writer.writerow([neutralise(cell) for cell in cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
