@@ -97,6 +97,8 @@ def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = (), *, re
     else:
         raise _fail(path, f"cannot import {path.suffix or 'files without extension'}",
                     fix="import .txt/.md transcripts or .csv excerpt tables")
+    if not per_source and not row_errors:
+        raise _fail(path, "no excerpt rows in the table", 2, fix="add one row per excerpt under the header")
     files: dict[Path, bytes] = {}
     for source, records in per_source:
         if source["id"] in taken:

@@ -21,6 +21,7 @@ from .yamlio import safe_load
 _TURN = re.compile(r"^(?P<who>[A-ZÆØÅ][\wæøåÆØÅ.\- ]{0,30}):[ \t]+(?P<text>\S.*)$")
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)---[ \t]*\n", re.S)
 _SOURCE_FIELDS = tuple(f for f in SOURCE_FIELDS if f not in ("id", "seed"))  # front matter → source.yaml
+_FRONT_ONLY = ("source", "speakers", "role", "place")  # front-matter fields that are not source.yaml's
 CSV_COLUMNS = ("source", "id", "kind", "lang", "text", "section", "page", "speaker", "speaker_role",
                "speaker_description", "pseudonym", "origin", "gender", "age", "years_in_norway", "municipality",
                "landsdel", "centrality", "population_min", "population_max", "place_description",
@@ -54,6 +55,10 @@ def parse_transcript(path: Path, text: str) -> tuple[dict[str, Any], list[dict[s
                     fix="write the title as text, e.g. title: \"Intervju 3\"")
     if "source" in meta:
         safe_id(meta["source"], "'source'", path=path)
+    unknown = sorted(str(k) for k in meta if k not in (*_SOURCE_FIELDS, *_FRONT_ONLY))
+    if unknown:
+        raise _fail(path, f"unknown front-matter field(s) {', '.join(unknown)}", 1,
+                    fix=f"allowed: {', '.join((*_FRONT_ONLY, *_SOURCE_FIELDS))} (corpus/FORMAT.md)")
     errors: list[BolystError] = []
     for key, spec in declared.items():
         role = (spec or {}).get("role") if isinstance(spec, dict) else None
@@ -110,6 +115,9 @@ def transcript_records(path: Path, text: str, seed_name: str) -> tuple[dict[str,
         if meta.get("place"):
             excerpt["place"] = meta["place"]
         excerpts.append(excerpt)
+    if not excerpts:
+        raise _fail(path, "every turn is the interviewer's: no excerpts to import", None,
+                    fix="start the interviewee's turns with 'R:' or their name, declared under 'speakers:'")
     source = {"id": source_id, "seed": seed_name, **{k: meta[k] for k in _SOURCE_FIELDS if k in meta}}
     return source, {"source": source_id, "speakers": list(speakers.values()), "excerpts": excerpts}
 
