@@ -52,6 +52,8 @@ def free_port(host: str, start: int) -> int | None:
 
 def check_port(host: str, port: int) -> None:
     """:class:`BolystError` with what to do when ``host:port`` cannot be listened on."""
+    if not 1 <= port <= 65535:
+        raise BolystError(f"port {port} is not a port number", fix="give --port between 1 and 65535, e.g. 8001")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
@@ -81,8 +83,6 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT, publ
     import datasette.handle_exception
     import uvicorn
 
-    if not 1 <= port <= 65535:
-        raise BolystError(f"port {port} is not a port number", fix="give --port between 1 and 65535, e.g. 8001")
     check_port(host, port)
     # Datasette prints every handled error (a 404 too) as a full rich traceback with locals when rich is
     # importable (spaCy brings it). In a terminal serving the public that is noise: keep its JSON/HTML errors only.
