@@ -105,7 +105,8 @@ def read_sheet(path: Path) -> list[tuple[int, dict[str, str]]]:
     if path.suffix.lower() == ".csv":
         try:
             return [(i, {k: restore((v or "").strip()) for k, v in row.items() if isinstance(k, str) and k})
-                    for i, row in enumerate(csv.DictReader(io.StringIO(read_text(path))), start=2)]
+                    for i, row in enumerate(csv.DictReader(io.StringIO(read_text(path, line_ends=False), newline="")),
+                                       start=2)]
         except csv.Error as exc:
             raise ExportError(f"not a readable CSV sheet ({exc})", path=path, fix="save it again as CSV") from None
     if path.suffix.lower() == ".xlsx":

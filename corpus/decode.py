@@ -30,8 +30,9 @@ def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
         return fh.read(limit + 1)[:limit]
 
 
-def decode(data: bytes, path: Path | str, encoding: str | None = None) -> str:
-    """``data`` as text with ``\\n`` line ends; :class:`InputLimitError` naming file and offset when it is not."""
+def decode(data: bytes, path: Path | str, encoding: str | None = None, line_ends: bool = True) -> str:
+    """``data`` as text with ``\\n`` line ends (as they are with ``line_ends=False``, for CSV cells);
+    :class:`InputLimitError` naming file and offset when it is not text."""
     name = encoding
     if name is None:
         for bom, candidate in _BOMS:
@@ -53,7 +54,8 @@ def decode(data: bytes, path: Path | str, encoding: str | None = None) -> str:
                               path=path, where=f"line {line}",
                               fix="save the file as UTF-8, or name its encoding, e.g. --encoding latin-1 "
                                   "(Windows files often are cp1252)") from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if line_ends:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -63,9 +65,9 @@ def decode(data: bytes, path: Path | str, encoding: str | None = None) -> str:
     return text
 
 
-def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYTES) -> str:
+def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYTES, line_ends: bool = True) -> str:
     """:func:`read_bytes` then :func:`decode`."""
-    return decode(read_bytes(path, limit), path, encoding)
+    return decode(read_bytes(path, limit), path, encoding, line_ends)
 
 
 #: Bounds on a zip archive (.qdpx, .xlsx) checked from its directory before any member is read.

@@ -28,8 +28,13 @@ def to_csv(ev: Evidence) -> bytes:
         cells = [q.excerpt, q.text, q.kind, "; ".join(q.themes), "; ".join(c for c, _ in q.codes), q.speaker or "",
                  q.role or "", q.place or "", "; ".join(q.municipalities), q.source, q.citation,
                  references.get(q.source, ""), "; ".join(ev.description), ev.exported, ev.built or ""]
-        writer.writerow([neutralise(cell) for cell in cells])
+        # a lone CR would end the row in a spreadsheet (the writer quotes fields with "\n" only)
+        writer.writerow([_one_line_end(neutralise(cell)) for cell in cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _one_line_end(cell: object) -> object:
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if isinstance(cell, str) else cell
 
 
 def to_json(ev: Evidence) -> bytes:

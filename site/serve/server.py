@@ -32,7 +32,9 @@ def make_datasette(db_path: Path, public: bool = False) -> Datasette:
     # No template_dir: the pages render their own templates, and a Datasette template folder with a
     # pages/ subfolder would serve each page template as a Datasette custom page (/home → error 500).
     ds = Datasette([str(db_path)], immutables=[], metadata=metadata,
-                   settings={"default_page_size": 50, "sql_time_limit_ms": 3000, "facet_time_limit_ms": 500},
+                   settings={"default_page_size": 50, "sql_time_limit_ms": 3000, "facet_time_limit_ms": 500,
+                             # suggested facets try a query per column on every table page: 5× its cost
+                             "suggest_facets": False},
                    static_mounts=[("bolyst-static", str(ASSETS_DIR))])
     ds.remove_database(db_path.stem)
     ds.add_database(FollowingDatabase(ds, path=str(db_path)), name=db_path.stem)
