@@ -264,3 +264,33 @@ def archives() -> list[Case]:
 def all_cases() -> list[Case]:
     return [*encodings(), *line_ends_and_empties(), *binary(), *sizes_and_nesting(), *wrong_types(), *odd_text(),
             *traversal(), *archives()]
+
+
+def _xlsx_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", bytes(60_000_000))
+    return out.getvalue()
+
+
+def review_sheets() -> list[Case]:
+    """Hostile review sheets for `bolyst review import` (excerpts s/e-0 … s/e-9 exist; codes are the shipped)."""
+    head = "excerpt,code,decision,note\n"
+    good = head + "s/e-1,push,accept,=1+2 stays text\n"
+    return [
+        Case("review sheet", "formula-looking note", "formula.csv", _u(head + "s/e-1,push,accept,'=1+2\n"), "ok"),
+        Case("review sheet", "UTF-16 with BOM", "utf16.csv", codecs.BOM_UTF16_LE + good.encode("utf-16-le"), "ok"),
+        Case("review sheet", "latin-1", "latin1.csv", (head + "s/e-2,push,accept,Bodø\n").encode("latin-1"),
+             "refused"),
+        Case("review sheet", "NUL byte", "nul.csv", _u(head + "s/e-3,push,accept,a\x00b\n"), "refused"),
+        Case("review sheet", "not a zip", "fake.xlsx", b"not a workbook", "refused"),
+        Case("review sheet", "zip bomb", "bomb.xlsx", _xlsx_bomb(), "refused"),
+        Case("review sheet", "wrong extension", "sheet.txt", _u(good), "refused"),
+        Case("review sheet", "huge cell", "hugecell.csv", _u(head + "s/e-4,push,accept," + "x" * 2_000_000 + "\n"),
+             "refused"),
+        Case("review sheet", "unknown excerpt and bad decision", "mixed.csv",
+             _u(head + "s/e-5,push,accept,\n../../etc,push,accept,\ns/e-6,push,maybe,\n"), "partial"),
+        Case("review sheet", "coder with a path", "coder.csv", _u(good), "refused", ("--coder", "../../x")),
+        Case("review sheet", "empty file", "empty.csv", b"", "ok"),
+    ]

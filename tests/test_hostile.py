@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from bolyst.site.cli.main import cli
 
-from .hostile_inputs import Case, all_cases
+from .hostile_inputs import Case, all_cases, review_sheets
 
 CASES = all_cases()
 
@@ -58,3 +58,66 @@ def test_hostile_import(case: Case, world: dict[str, Path]) -> None:
         assert "unexpected" not in output and "bug in Bolyst" not in output, output
         if case.expected == "refused":
             assert snapshot(project) == inside, "a refused file changed the project"
+
+
+REVIEW = review_sheets()
+
+
+@pytest.fixture(scope="module")
+def review_world(world) -> dict[str, Path]:
+    import sqlite_utils
+
+    db = world["top"] / "review.db"
+    sqlite_utils.Database(db)["excerpts"].insert_all(({"id": f"s/e-{i}"} for i in range(10)), pk="id")
+    return {**world, "db": db}
+
+
+@pytest.mark.parametrize("case", REVIEW, ids=[c.name for c in REVIEW])
+def test_hostile_review_sheet(case: Case, review_world: dict[str, Path]) -> None:
+    project, top = review_world["project"], review_world["top"]
+    path = review_world["inputs"] / case.filename
+    path.write_bytes(case.data)
+    outside, inside = snapshot(top, skip=project), snapshot(project)
+    args = case.args or ("--coder", "hostile-reviewer")
+    result = CliRunner().invoke(cli, ["review", "import", str(path), *args, "--project", str(project),
+                                      "--db", str(review_world["db"])])
+    output = result.output
+    assert "Traceback" not in output and (result.exception is None or isinstance(result.exception, SystemExit)), (
+        output, result.exception)
+    assert snapshot(top, skip=project) == outside, "wrote outside the project"
+    assert "unexpected" not in output, output
+    if case.expected == "ok":
+        assert result.exit_code == 0, output
+    else:
+        assert result.exit_code == 1, output
+        if case.expected == "refused":
+            assert snapshot(project) == inside, "a refused sheet changed the project"
+    if case.name == "formula-looking note":
+        assert "note: =1+2\n" in (project / "decisions" / "hostile-reviewer.yaml").read_text(encoding="utf-8")
+
+
+COMMAND_LINES = [
+    ["import"], ["import", "{missing}"], ["import", "--encoding", "", "{input}"], ["init", "{file}"],
+    ["build", "--db", "{file}/x.db"], ["build", "--db", "/proc/bolyst-cannot-write.db"],
+    ["serve", "--port", "-1", "--db", "{db}", "--no-rebuild"], ["serve", "--port", "abc"],
+    ["serve", "--host", "no-such-host.invalid", "--db", "{db}", "--no-rebuild"],
+    ["export", "-", "--format", "exe", "--db", "{db}"], ["export", "-", "--format", "csv", "--db", "{missing}"],
+    ["export", "-", "--format", "csv", "--db", "{db}", "--municipality", "Atlantis"],
+    ["review", "import", "{input}", "--coder", "A B", "--db", "{db}"],
+    ["review", "export", "--out", "{file}/sheet.csv", "--db", "{db}"], ["compare", "Atlantis", "--db", "{db}"],
+    ["code", "--db", "{missing}"], ["agreement", "--db", "{db}"], ["site", "build", "{file}", "--db", "{db}"],
+    ["--debug"], ["nosuchcommand"], ["import", "--project", "{file}", "{input}"],
+]
+
+
+@pytest.mark.parametrize("line", COMMAND_LINES, ids=[" ".join(c) for c in COMMAND_LINES])
+def test_bad_command_lines_get_a_message_not_a_traceback(line: list[str], review_world: dict[str, Path]) -> None:
+    top = review_world["top"]
+    names = {"missing": str(top / "no-such-file"), "file": str(top / "README.md"), "db": str(review_world["db"]),
+             "input": str(review_world["inputs"] / "formula.csv")}
+    outside = snapshot(top, skip=review_world["project"])
+    result = CliRunner().invoke(cli, [part.format(**names) for part in line])
+    assert result.exit_code in (1, 2), result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit), result.output
+    assert "bug in Bolyst" not in result.output, result.output
+    assert snapshot(top, skip=review_world["project"]) == outside

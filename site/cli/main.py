@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -39,6 +40,11 @@ class BolystGroup(click.Group):
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
             _error(f"{where}{exc.strerror or exc} — check the path and its permissions")
+            sys.exit(1)
+        except sqlite3.DatabaseError as exc:
+            if ctx.params.get("debug"):
+                raise
+            _error(f"the database cannot be used ({exc}) — check --db, or (re)build it with `bolyst build`")
             sys.exit(1)
         except (MemoryError, RecursionError) as exc:
             if ctx.params.get("debug"):
