@@ -3,6 +3,8 @@ paths, turns custom SQL off with --public, prints its URL and explains a busy po
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import socket
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -123,3 +126,16 @@ def test_a_bad_port_number_is_an_error_not_a_traceback(built_db_path: Path) -> N
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "99999" in result.stderr
 
+
+
+async def test_datasette_csv_downloads_have_formula_safe_cells(datasette, built_db_path: Path) -> None:
+    name = built_db_path.stem
+    sql = "select '=1+2' as a, '@SUM(A1)' as b, 'plain, \"quoted\"' as c, '-x' || char(10) || 'next' as d"
+    for extra in ("", "&_stream=on", "&_dl=1"):
+        response = await datasette.client.get(f"/{name}.csv?sql={quote(sql)}{extra}")
+        assert response.status_code == 200
+        rows = list(csv.reader(io.StringIO(response.text, newline="")))
+        assert rows == [["a", "b", "c", "d"], ["'=1+2", "'@SUM(A1)", 'plain, "quoted"', "'-x\nnext"]], extra
+    table = await datasette.client.get(f"/{name}/excerpts.csv?_size=max")
+    rows = list(csv.reader(io.StringIO(table.text, newline="")))
+    assert len(rows) > 100 and not [c for row in rows for c in row if c[:1] in ("=", "+", "-", "@")]

@@ -12,13 +12,19 @@
 * Each connection gets SQLite limits (string/blob length, SQL length), so ``randomblob(1e9)`` fails fast
   instead of allocating gigabytes.
 * ``/-/databases`` lists the databases without their file paths.
+* Datasette's own CSV downloads (``….csv``) get formula-safe cells (bolyst.corpus.cells), as every export does.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import json
 import sqlite3
 from urllib.parse import parse_qsl
+
+from bolyst.corpus.cells import neutralise
 
 MAX_SEARCH_CHARS = 200
 MAX_SEARCH_TERMS = 12
@@ -58,8 +64,57 @@ def _refuse(message: str, wants_json: bool) -> tuple[int, bytes, bytes]:
     return 400, html.encode(), b"text/html; charset=utf-8"
 
 
+class CsvCells:
+    """Rewrites a CSV stream, chunk by chunk, with every cell through :func:`neutralise`."""
+
+    def __init__(self) -> None:
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.buffer = ""
+
+    def feed(self, data: bytes, final: bool) -> bytes:
+        self.buffer += self.decoder.decode(data, final)
+        cut = len(self.buffer) if final else self._complete_records()
+        head, self.buffer = self.buffer[:cut], self.buffer[cut:]
+        if not head:
+            return b""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerows([neutralise(cell) for cell in row] for row in csv.reader(io.StringIO(head, newline="")))
+        return out.getvalue().encode("utf-8")
+
+    def _complete_records(self) -> int:
+        """Where the last whole record of the buffer ends (a newline outside quotes), 0 when none does."""
+        quotes, end = 0, 0
+        for index, char in enumerate(self.buffer):
+            if char == '"':
+                quotes += 1
+            elif char == "\n" and quotes % 2 == 0:
+                end = index + 1
+        return end
+
+
+def _csv_send(send):
+    state: dict = {}
+
+    async def inner(message):
+        if message["type"] == "http.response.start":
+            headers = dict(message.get("headers") or [])
+            kind = headers.get(b"content-type", b"")
+            if kind.startswith((b"text/csv", b"text/plain")):
+                state["cells"] = CsvCells()
+                message = {**message, "headers": [(k, v) for k, v in message.get("headers") or []
+                                                  if k.lower() != b"content-length"]}
+        elif message["type"] == "http.response.body" and "cells" in state:
+            final = not message.get("more_body", False)
+            message = {**message, "body": state["cells"].feed(message.get("body", b""), final)}
+        await send(message)
+
+    return inner
+
+
 def wrap(app):
-    """ASGI middleware applying :func:`problem` before Datasette sees the request."""
+    """ASGI middleware applying :func:`problem` before Datasette sees the request, and formula-safe cells
+    to its CSV downloads."""
 
     async def guarded(scope, receive, send):
         if scope.get("type") == "http":
@@ -71,6 +126,8 @@ def wrap(app):
                             "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
                 await send({"type": "http.response.body", "body": body})
                 return
+            if scope.get("path", "").endswith(".csv"):
+                send = _csv_send(send)
         await app(scope, receive, send)
 
     return guarded
