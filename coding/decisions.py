@@ -178,6 +178,10 @@ def append_decisions(path: Path, coder: str, entries: list[Decision]) -> int:
     path = Path(path)
     if not entries:
         return 0
+    for e in entries:
+        if e.date and not _sane_date(e.date):
+            raise CodingDecisionError(f"decision on {e.excerpt!r} / {e.code!r} has the date {e.date!r}", path=path,
+                                      fix="dates are YYYY-MM-DD, from 1900 to 2100; nothing was written")
     items = [{k: v for k, v in (("excerpt", e.excerpt), ("code", e.code), ("action", e.action),
                                 ("date", dt.date.fromisoformat(e.date) if e.date else None),
                                 ("note", e.note)) if v is not None} for e in entries]
@@ -193,6 +197,13 @@ def append_decisions(path: Path, coder: str, entries: list[Decision]) -> int:
                                   path=path, fix="move the decisions: list to the end of the file")
     write_files(path.parent, {path: text})  # temp file + fsync + rename, inside the decisions folder
     return len(entries)
+
+
+def _sane_date(value: str) -> bool:
+    try:
+        return 1900 <= dt.date.fromisoformat(value).year <= 2100
+    except (TypeError, ValueError):
+        return False
 
 
 def _count(data: Any, path: Path) -> int:

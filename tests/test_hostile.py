@@ -121,3 +121,14 @@ def test_bad_command_lines_get_a_message_not_a_traceback(line: list[str], review
     assert "Traceback" not in result.output and isinstance(result.exception, SystemExit), result.output
     assert "bug in Bolyst" not in result.output, result.output
     assert snapshot(top, skip=review_world["project"]) == outside
+
+
+def test_debug_shows_the_traceback(world: dict[str, Path]) -> None:
+    path = world["inputs"] / "debug-latin1.md"
+    path.write_bytes("---\ntitle: Bodø\n---\nR: hei\n".encode("latin-1"))
+    quiet = CliRunner().invoke(cli, ["import", "--project", str(world["project"]), str(path)])
+    assert quiet.exit_code == 1 and "--encoding latin-1" in quiet.output and "offset" in quiet.output
+    loud = CliRunner().invoke(cli, ["--debug", "import", "--project", str(world["project"]), str(path)])
+    assert loud.exit_code == 1 and "--encoding latin-1" in loud.output  # per file, listed; --debug changes nothing here
+    bad = CliRunner().invoke(cli, ["--debug", "build", "--db", "/proc/bolyst-cannot-write.db"])
+    assert bad.exception is not None and not isinstance(bad.exception, SystemExit)  # the traceback, for a bug report
