@@ -29,8 +29,10 @@ class Feature:
 FEATURES: tuple[Feature, ...] = (
     Feature("log_population", "Population (log)", "natural log of population 1 January, latest year (SSB 07459)"),
     Feature("centrality_index", "Centrality index", "SSB centrality index 0–1000 (2020 index on 2024 numbers)"),
-    Feature("immigrant_share", "Immigrant share, %", "non-Nordic immigrants (immigrants_reason_all) per 100 "
-            "inhabitants, 2021 (IMDi/SSB; population 1 Jan 2021, SSB 06913)"),
+    Feature("immigrant_share", "Immigrant share 2021, %", "all immigrants (immigrants_reason_all, every "
+            "country of birth) per 100 inhabitants on 1 Jan 2021 (IMDi/SSB; population SSB 06913). The "
+            "municipality page's key number immigrants_share is the same definition for 2015, the last year "
+            "of that series"),
     Feature("refugee_intensity", "Refugees settled per 1000", "refugees settled 2021–2022 (IMDi) per 1000 "
             "inhabitants on 1 January 2022 (SSB 06913); earlier years are suppressed (< 5) for too many "
             "municipalities to sum"),
