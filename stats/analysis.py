@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,8 +14,13 @@ import sqlite_utils
 from . import compare, features, links, matrix, models, tabell1
 from .gazetteer import build_gazetteer
 from .regions import population_band
-from .schema_analysis import TABLES
+from .barometer import run as barometer_run
+from .barometer.validate import read_figures
+from .schema_analysis import TABLES as _ANALYSIS
+from .schema_barometer import TABLES as _BAROMETER
+from .snapshots import DATA_DIR
 
+TABLES = _ANALYSIS + _BAROMETER
 _PK = {t.name: t.pk for t in TABLES}
 
 
@@ -118,6 +124,18 @@ def run_models(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict
             "model_residuals": write(db, "model_residuals", pd.concat(residuals))}
 
 
+def run_barometer(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], data_dir: Path = DATA_DIR
+                  ) -> dict[str, int]:
+    """The barometer 2003–2016 from the snapshots, its substitute after 2016, the validation figures."""
+    tables = barometer_run.barometer(data_dir)
+    after = barometer_run.substitute(data["stats"], data["municipalities"])
+    return {"barometer_fits": write(db, "barometer_fits", pd.concat([tables["fits"], after["fits"]])),
+            "barometer_terms": write(db, "barometer_terms", pd.concat([tables["terms"], after["terms"]])),
+            "barometer_residuals": write(db, "barometer_residuals",
+                                         pd.concat([tables["residuals"], after["residuals"]])),
+            "barometer_validation": write(db, "barometer_validation", read_figures(data_dir))}
+
+
 def placed_attributes(found: pd.DataFrame, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Attributes at the interview date of the municipalities each excerpt is placed in (exact, profile)."""
     placed = found[found["link_type"].isin(["exact", "profile"])].merge(
@@ -146,11 +164,13 @@ def run_reproductions(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) 
     return {"reproductions": write(db, "reproductions", rows.rename(columns={"table": "table_ref"}))}
 
 
-def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None,
+        data_dir: Path = DATA_DIR) -> dict[str, int]:
     """Write every analysis table; returns row counts per table."""
     data = inputs(db)
     counts, found = run_links(db, data)
     for step in (run_comparables, run_models, run_reproductions):
         counts.update(step(db, data))
+    counts.update(run_barometer(db, data, data_dir))
     counts.update(run_matrix(db, data, found))
     return counts

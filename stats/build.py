@@ -152,5 +152,5 @@ def run(db: sqlite_utils.Database, stats_dir: Path) -> dict[str, int]:
         "municipality_names": _insert(db, "municipality_names", [n.__dict__ for n in name_rows(data_dir)]),
         "municipality_stats": _insert_frame(db, "municipality_stats", clean),
     }
-    counts.update(analysis.run(db))  # place links, comparables, models, matrix coding, reproductions
+    counts.update(analysis.run(db, data_dir=data_dir))  # links, comparables, models, barometer, matrix, reproductions
     return counts

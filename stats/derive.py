@@ -247,6 +247,17 @@ def derive_coordinates_2024(folder: Path) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- classification tables
 
+def derive_jobs_private_2003_2016(folder: Path) -> pd.DataFrame:
+    """Private-sector jobs by place of work on the 2017 structure (the barometer's job measure), as published."""
+    df = _read(folder, "arbeidsplasser_naeringsliv_telemarksforsking_2003_2016_kommuner2017.csv")
+    scope = set(df["jobs_scope"])
+    if scope != {"naeringsliv_privat"}:
+        raise ValueError(f"arbeidsplasser_naeringsliv_…csv: jobs_scope {sorted(scope)}, expected naeringsliv_privat")
+    return df.rename(columns={"kommunenummer": "number", "kommune_navn": "name", "jobs_growth_pct_published":
+                              "jobs_growth_pct", "folketall_1jan": "population", "kommunenummer_2024": "number_2024"}
+                     )[["number", "name", "year", "jobs", "jobs_growth_pct", "population", "number_2024"]]
+
+
 def derive_klass131_2024(folder: Path) -> pd.DataFrame:
     df = _clean_names(_read(folder, "kommuner_2024_klass131.csv"), "kommune_navn", "kommuner_2024_klass131.csv")
     return df.rename(columns={"kommunenummer": "number", "kommune_navn": "name", "fylkesnummer": "county",

@@ -211,5 +211,7 @@ QUERIES: dict[str, dict] = {
 from .queries_analysis import QUERIES as _ANALYSIS_QUERIES  # noqa: E402
 from .schema_analysis import TABLES as _ANALYSIS_TABLES  # noqa: E402
 
-TABLES = TABLES + _ANALYSIS_TABLES
+from .schema_barometer import TABLES as _BAROMETER_TABLES  # noqa: E402
+
+TABLES = TABLES + _ANALYSIS_TABLES + _BAROMETER_TABLES
 QUERIES.update(_ANALYSIS_QUERIES)

@@ -14,7 +14,6 @@ from .store import Result, Store
 
 #: Headings of the stats stage's models (models.id); an unknown model shows its id.
 MODEL_LABELS = {
-    "net_migration_structure": ("Attraktivitet: nettoflytting mot strukturen", "Attractiveness: net migration"),
     "refugee_retention": ("Evne til å beholde flyktninger", "Refugee retention"),
     "refugee_secondary_in": ("Tiltrekker flyktninger bosatt andre steder", "Attracts refugees settled elsewhere"),
 }
