@@ -28,7 +28,7 @@ BAROMETER_FITS = Table(
         C("tau2", float, "τ²: variance of true attractiveness, from residual² = τ² + k / population."),
         C("noise_k", float, "k: noise variance × population (a municipality of n inhabitants has noise k / n)."),
         C("condition_number", float, "Condition number of the design (collinearity check)."),
-        C("n_above", int, "Municipalities whose residual's 95 % prediction interval lies above 0."),
+        C("n_above", int, "Municipalities whose residual's 95 % interval (residual ± 1.96 residual_se) lies above 0."),
         C("n_below", int, "Municipalities whose interval lies below 0."),
     ),
     pk=("model", "period"), facets=("model",),
@@ -76,7 +76,8 @@ BAROMETER_RESIDUALS = Table(
         C("actual", float, "Observed outcome (= net_migration_rate)."),
         C("predicted", float, "Outcome the regression predicts from the predictors."),
         C("residual", float, "actual − predicted, percentage points: the attractiveness index."),
-        C("residual_se", float, "√(τ² + k/population + var(predicted)): the residual's standard error."),
+        C("residual_se", float, "√(k/population + var(predicted)): the residual's standard error as an estimate of "
+                                "attractiveness (noise of a municipality that size plus the fit's uncertainty)."),
         C("pi_low", float, "residual − 1.96 × residual_se."),
         C("pi_high", float, "residual + 1.96 × residual_se."),
         C("verdict", str, "above / below (the interval excludes 0) or not_distinguishable (from the middle)."),

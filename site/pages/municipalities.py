@@ -64,6 +64,7 @@ def municipality_page(store: Store, key: str, link: Links) -> dict[str, Any] | N
         other_numbers=[r for r in numbers if not r["key"]],
         trends=[trend_chart(spec, link, context["muni"]) for spec in _trend_specs(store, key, context)],
         residuals=store.run("residuals", municipality=key), model_labels=MODEL_LABELS,
+        barometer=store.run("municipality_barometer", municipality=key),
         excerpts=store.run("municipality_excerpts", municipality=key),
     )
     return context

@@ -225,3 +225,7 @@ RELIABILITY = {
 }
 
 QUERIES: dict[str, Query] = {**CORPUS, **CODING, **STATS, **RELIABILITY}
+
+from .queries_methods import METHODS  # noqa: E402  (the methods pages' queries; they import Query from here)
+
+QUERIES.update(METHODS)

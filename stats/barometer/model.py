@@ -10,8 +10,9 @@ Uncertainty. A residual is attractiveness plus noise; the noise of a rate shrink
 squared residuals are regressed on 1/population (``e² = τ² + k / population``, OLS): τ² is the spread of
 true attractiveness, k / population the noise of a municipality of that size. From that:
 
-- ``residual_se`` = √(τ² + k/pop + var(ŷ)) and the 95 % prediction interval of the residual; a residual
-  outside it is «above» / «below», otherwise «not distinguishable from the middle»;
+- ``residual_se`` = √(k/pop + var(ŷ)): the residual's standard error as an estimate of attractiveness
+  (noise of a municipality that size plus the fit's uncertainty), and its 95 % interval; an interval that
+  excludes 0 is «above» / «below», otherwise «not distinguishable from the middle» (the funnel plot's test);
 - the empirical-Bayes residual ``eb_residual`` = residual × τ² / (τ² + k/pop) with posterior SD
   √(τ² · (k/pop) / (τ² + k/pop)) — small municipalities are pulled towards 0 by how noisy they are;
 - ranks by the EB residual (1 = most attractive) with a 95 % rank interval: the ranks the municipality
@@ -72,7 +73,7 @@ def fit_period(frame: pd.DataFrame, model: str, period: str, formula: str = FORM
     noise = k / pop
     exog = fit.model.exog
     var_fit = np.einsum("ij,jk,ik->i", exog, fit.cov_params().to_numpy(), exog)
-    se = np.sqrt(tau2 + noise + var_fit)
+    se = np.sqrt(noise + var_fit)
     shrink = tau2 / (tau2 + noise) if tau2 > 0 else np.zeros_like(noise)
     eb = shrink * residual
     eb_sd = np.sqrt(shrink * noise)

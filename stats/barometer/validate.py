@@ -81,6 +81,9 @@ def agreement(residuals: pd.DataFrame, ref: pd.DataFrame) -> list[dict]:
     out.append({"period": "2008–2010", "metric": f"seed_rank:{number}", "value": float(named.at[number, "residual_rank"]),
                 "detail": f"{name} — seed: least attractive over 2002–2010 (the period 2002–2004 is not in the data); "
                           f"value = Bolyst's rank by residual of {len(named)} in 2008–2010"})
+    out.append({"period": "2008–2010", "metric": f"seed_eb_rank:{number}", "value": float(named.at[number, "rank"]),
+                "detail": f"{name} — seed: least attractive over 2002–2010; value = Bolyst's rank by "
+                          f"empirical-Bayes residual of {len(named)} in 2008–2010"})
     return out
 
 
