@@ -226,6 +226,6 @@ RELIABILITY = {
 
 QUERIES: dict[str, Query] = {**CORPUS, **CODING, **STATS, **RELIABILITY}
 
-from .queries_methods import METHODS  # noqa: E402  (the methods pages' queries; they import Query from here)
+from .queries_methods import METHODS  # noqa: E402  (the methods pages' queries)
 
-QUERIES.update(METHODS)
+QUERIES.update({name: Query(sql, needs) for name, (sql, needs) in METHODS.items()})

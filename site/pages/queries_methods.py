@@ -1,8 +1,13 @@
-"""Named queries of the methods pages and the municipality page's barometer section (merged into QUERIES)."""
+"""Named queries of the methods pages and the municipality page's barometer section.
+
+Plain (sql, needs) pairs; ``queries.py`` wraps them into ``Query`` and merges them into ``QUERIES``.
+"""
 
 from __future__ import annotations
 
-from .queries import Query
+
+def Query(sql: str, needs: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:  # noqa: N802 (wrapped in queries.py)
+    return sql, needs
 
 _FITS = ("barometer_fits.model", "barometer_fits.r2", "barometer_fits.breusch_pagan_p", "barometer_fits.tau2")
 _ROWS = ("barometer_residuals.eb_residual", "barometer_residuals.rank_best", "barometer_residuals.verdict")
