@@ -91,10 +91,11 @@ def profile_stats(members: pd.DataFrame, stats: pd.DataFrame, indicators: pd.Dat
 
 def run_comparables(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict[str, int]:
     feats = features.comparable_features(data["municipalities"], data["stats"])
-    pairs, parts = compare.comparables(feats, features.NUMERIC, features.CATEGORICAL, k=10)
+    pairs, parts = compare.comparables(feats, features.NUMERIC, features.CATEGORICAL, k=10,
+                                       transforms=features.TRANSFORMS, weights=features.WEIGHTS)
     land = feats["landsdel"]
     pairs["same_landsdel"] = [int(land[a] == land[b]) for a, b in zip(pairs["municipality"], pairs["comparable"])]
-    z = compare.standardise(feats, features.NUMERIC)
+    z = compare.standardise(feats, features.NUMERIC, features.TRANSFORMS)
     described = pd.DataFrame([{"id": f.id, "label": f.label, "definition": f.definition,
                                "n": int(feats[f.id].notna().sum()),
                                "mean": feats[f.id].mean() if f.id in features.NUMERIC else None,

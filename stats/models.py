@@ -87,16 +87,11 @@ def _variables(predictors: tuple[str, ...]) -> list[str]:
 
 #: The models Bolyst publishes (variables from :func:`bolyst.stats.features.model_frame`). Net migration is
 #: modelled by the barometer (stats/barometer/: job growth per three-year period, 2003–2016) and, after
-#: 2016, by its named substitute; the earlier one-year model on the 2017 job level is withdrawn.
+#: 2016, by its named substitute; the earlier one-year model on the 2017 job level is withdrawn. The
+#: «retention index» is withdrawn too: its numerator (refugees living in their first municipality with 0–4
+#: years in Norway, a stock that includes family reunified later) and its denominator (refugees settled
+#: 2017–2021) are different cohorts, and no shipped table follows a settlement cohort over time.
 MODELS: tuple[ModelSpec, ...] = (
-    ModelSpec(
-        "refugee_retention", "retention", ("centrality_index", "np.log(population)"),
-        "Which municipalities hold refugees better than their centrality and size predict. Outcome: refugees "
-        "living in their first settlement municipality with 0–4 years in Norway on 1 Jan 2022 (IMDi), per 100 "
-        "refugees the municipality settled 2017–2021 (IMDi). An index, not a cohort share: the stock also "
-        "counts family members reunified with refugees, so it can exceed 100. Municipalities that settled "
-        "fewer than 20 refugees 2017–2021 are left out.",
-        n_column="retention_n", min_n=20),
     ModelSpec(
         "refugee_secondary_in", "moved_in_share", ("centrality_index", "np.log(population)"),
         "Which municipalities attract refugees settled elsewhere more than their centrality and size predict. "

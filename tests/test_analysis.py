@@ -57,7 +57,7 @@ def test_comparables_are_symmetric_and_explained(built_db):
 
 
 def test_model_residuals_are_actual_minus_predicted_and_ranked(built_db):
-    for model in ("refugee_retention", "refugee_secondary_in"):
+    for model in ("refugee_secondary_in",):
         rows = list(built_db.query("select * from model_residuals where model = ? order by rank", [model]))
         n_obs = built_db.execute("select n_obs from models where id = ?", [model]).fetchone()[0]
         assert len(rows) == n_obs > 100
