@@ -53,7 +53,7 @@ def inputs(db: sqlite_utils.Database) -> dict[str, pd.DataFrame]:
         "indicators": read(db, "select id, aggregation from indicators"),
         "names": read(db, "select municipality, name from municipality_names order by name, municipality"),
         "excerpts": read(db, "select e.id, e.text, e.place, e.place_description, e.interview_period, e.file, "
-                             "e.speaker_role, e.source, s.year as source_year from excerpts e "
+                             "e.speaker_role, e.speaker, e.source, s.year as source_year from excerpts e "
                              "join sources s on s.id = e.source order by e.id"),
         "places": read(db, "select * from places order by id"),
         "codings": read(db, "select excerpt, code, theme, origin, status from codings order by id")
@@ -154,9 +154,18 @@ def placed_attributes(found: pd.DataFrame, data: dict[str, pd.DataFrame]) -> pd.
 def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: pd.DataFrame) -> dict[str, int]:
     chars = matrix.characteristics(data["excerpts"], placed_attributes(found, data))
     members = matrix.cell_members(matrix.codings_in_force(data["codings"]))
+    # Nested excerpts collapse into their outer excerpt; speakers (or the excerpt itself) are the units.
+    root = matrix.collapse_nested(data["excerpts"])
+    excerpts = data["excerpts"].set_index("id")
+    tested = chars[chars["excerpt"].map(root) == chars["excerpt"]].assign(
+        source=lambda c: c["excerpt"].map(excerpts["source"]),
+        unit=lambda c: [sp if isinstance(sp, str) and sp else f"excerpt:{e}"
+                        for e, sp in zip(c["excerpt"], c["excerpt"].map(excerpts["speaker"]))])
+    collapsed = members.assign(excerpt=members["excerpt"].map(root).fillna(members["excerpt"])).drop_duplicates()
     return {"excerpt_characteristics": write(db, "excerpt_characteristics", chars),
             "matrix_codings": write(db, "matrix_codings", members),
-            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(members, chars))}
+            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(collapsed, tested)),
+            "theme_matrix_sources": write(db, "theme_matrix_sources", matrix.by_source(collapsed, tested))}
 
 
 def run_reproductions(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict[str, int]:

@@ -175,7 +175,7 @@ CODING = {
         with coded as ({CODED}) select count(distinct c.excerpt) as n,
           (select count(*) from excerpts) as total from coded c where {UNDER}""", CODED_NEEDS),
     "code_matrix": Query("""
-        select dimension, category, n_excerpts, n_coded, share, test, statistic, pval, warning
+        select dimension, category, n_excerpts, n_coded, share, test, statistic, pval, qval, warning
         from theme_matrix where code = :code order by dimension, category""",
                          ("theme_matrix.n_coded", "theme_matrix.pval", "theme_matrix.warning")),
     "code_quotes": Query(f"""
