@@ -11,7 +11,7 @@ municipality can offer, else 1), c the categorical indicators (landsdel), W = 1 
 difference of one standardised indicator between two municipalities drawn at random: a different landsdel
 counts, but less than a typical difference in size), K the number of indicators and K_ab the number that
 both a and b have. A missing value leaves that indicator out of the pair and the rest are scaled up by
-K / K_ab, so distances stay comparable; it is never imputed. A pair with more than one indicator missing
+K / K_ab, so distances stay comparable; it is never imputed. A pair with more than two indicators missing
 is not compared at all (:data:`MAX_MISSING`), so a municipality with few numbers (1580 Haram, re-established
 in 2024) cannot look close to everyone.
 
@@ -27,7 +27,7 @@ import pandas as pd
 from scipy.stats import norm
 
 CATEGORY_WEIGHT = 1.0
-MAX_MISSING = 1
+MAX_MISSING = 2
 
 
 def transformed(values: pd.Series, how: str) -> pd.Series:
