@@ -162,8 +162,8 @@ def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: 
         unit=lambda c: [sp if isinstance(sp, str) and sp else f"excerpt:{e}"
                         for e, sp in zip(c["excerpt"], c["excerpt"].map(excerpts["speaker"]))])
     collapsed = members.assign(excerpt=members["excerpt"].map(root).fillna(members["excerpt"])).drop_duplicates()
-    return {"excerpt_characteristics": write(db, "excerpt_characteristics", chars),
-            "matrix_codings": write(db, "matrix_codings", members),
+    return {"excerpt_characteristics": write(db, "excerpt_characteristics", tested),
+            "matrix_codings": write(db, "matrix_codings", collapsed),
             "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(collapsed, tested)),
             "theme_matrix_sources": write(db, "theme_matrix_sources", matrix.by_source(collapsed, tested))}
 

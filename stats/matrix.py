@@ -179,6 +179,8 @@ def by_source(members: pd.DataFrame, characteristics: pd.DataFrame) -> pd.DataFr
         coded = chars.assign(coded=chars["excerpt"].isin(set(group["excerpt"])))
         counts = coded.groupby(["dimension", "category", "source"])["coded"].agg(["size", "sum"]).reset_index()
         rows.append(counts.assign(code=code).rename(columns={"size": "n_excerpts", "sum": "n_coded"}))
+    if not rows:
+        return pd.DataFrame(columns=["code", "dimension", "category", "source", "n_excerpts", "n_coded"])
     return pd.concat(rows, ignore_index=True)[["code", "dimension", "category", "source", "n_excerpts", "n_coded"]]
 
 

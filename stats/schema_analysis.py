@@ -175,7 +175,9 @@ MODEL_RESIDUALS = Table(
 
 EXCERPT_CHARACTERISTICS = Table(
     "excerpt_characteristics", "One category per excerpt and dimension, from the municipalities the source places "
-                               "it in (exact and profile links, not mentions) and from its speaker and source.",
+                               "it in (exact and profile links, not mentions) and from its speaker and source. "
+                               "An excerpt nested in another of the same source is left out (the matrix counts "
+                               "the outer one).",
     (
         C("excerpt", str, "The excerpt.", fk="excerpts"),
         C("dimension", str, "centrality_class, landsdel, population_band, speaker_role or source."),
@@ -234,7 +236,8 @@ THEME_MATRIX_SOURCES = Table(
 
 MATRIX_CODINGS = Table(
     "matrix_codings", "The codings the theme matrix counts: which excerpts carry each theme and code (with the "
-                      "codes under it), human decisions first, else automatic suggestions.",
+                      "codes under it), human decisions first, else automatic suggestions; a nested excerpt's codes "
+                      "count on the excerpt that contains it.",
     (
         C("code", str, "Theme or code.", fk="codes"),
         C("theme", str, "Its theme.", fk="codes"),

@@ -173,9 +173,9 @@ def test_code_total_agrees_with_theme_matrix_charts(site: Path, built_db) -> Non
         assert len(charts) == 4
         for chart in charts:
             coded = sum(int(tr.find_all("td")[1].get_text().split(" av ")[0]) for tr in chart.select("tbody tr"))
-            assert coded == total, (code, chart.svg.title.get_text())
-        expected = built_db.execute("select count(*) from matrix_codings where code = ?", [code]).fetchone()[0]
-        assert total == expected
+            # The matrix counts nested excerpts once (collapsed into the excerpt containing them).
+            expected = built_db.execute("select count(*) from matrix_codings where code = ?", [code]).fetchone()[0]
+            assert coded == expected <= total, (code, chart.svg.title.get_text())
 
 
 def test_key_indicators_and_model_labels_name_what_the_database_has(built_db):

@@ -14,7 +14,6 @@ from .store import Result, Store
 
 #: Headings of the stats stage's models (models.id); an unknown model shows its id.
 MODEL_LABELS = {
-    "refugee_retention": ("Evne til å beholde flyktninger", "Refugee retention"),
     "refugee_secondary_in": ("Tiltrekker flyktninger bosatt andre steder", "Attracts refugees settled elsewhere"),
 }
 MIN_YEARS = 3  # an indicator gets a trend chart when the municipality has at least this many years
