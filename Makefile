@@ -6,11 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= bolyst.db
+PORT ?= 8001
+HOST ?= 127.0.0.1
 
 .PHONY: serve build test bench site clean help browser
 
 help:
-	@echo "make serve   build the knowledge base and serve it on http://127.0.0.1:8001"
+	@echo "make serve   build the knowledge base and serve it on http://127.0.0.1:8001 (PORT=… HOST=… to change)"
 	@echo "make test    run the test suite"
 	@echo "make build   (re)build $(DB) only"
 	@echo "make site    write the static site to _site/"
@@ -28,7 +30,7 @@ build: $(STAMP)
 	$(BIN)/bolyst build --db $(DB)
 
 serve: $(STAMP)
-	$(BIN)/bolyst serve --db $(DB)
+	$(BIN)/bolyst serve --db $(DB) --host $(HOST) --port $(PORT)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q

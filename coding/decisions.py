@@ -8,7 +8,6 @@ later entry for the same (coder, excerpt, code) supersedes an earlier one while 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -16,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bolyst.corpus.errors import BolystError, CodingDecisionError, ErrorList
-from bolyst.corpus.yamlio import LINE, dump_yaml, load_yaml
+from bolyst.corpus.safewrite import write_files
+from bolyst.corpus.yamlio import LINE, dump_yaml, load_yaml, safe_load
 
 from .coder import AUTO, AUTOMATIC
 
@@ -178,6 +178,10 @@ def append_decisions(path: Path, coder: str, entries: list[Decision]) -> int:
     path = Path(path)
     if not entries:
         return 0
+    for e in entries:
+        if e.date and not _sane_date(e.date):
+            raise CodingDecisionError(f"decision on {e.excerpt!r} / {e.code!r} has the date {e.date!r}", path=path,
+                                      fix="dates are YYYY-MM-DD, from 1900 to 2100; nothing was written")
     items = [{k: v for k, v in (("excerpt", e.excerpt), ("code", e.code), ("action", e.action),
                                 ("date", dt.date.fromisoformat(e.date) if e.date else None),
                                 ("note", e.note)) if v is not None} for e in entries]
@@ -188,16 +192,18 @@ def append_decisions(path: Path, coder: str, entries: list[Decision]) -> int:
         text = (text if text.endswith("\n") else text + "\n") + _indented(dump_yaml(items), _indent_of(text))
     else:
         before, text = 0, f"coder: {coder}\ndecisions:\n" + _indented(dump_yaml(items), "  ")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    try:
-        if _count(load_yaml(tmp, error=CodingDecisionError), path) != before + len(entries):
-            raise CodingDecisionError("could not append safely: 'decisions:' must be the file's last key",
-                                      path=path, fix="move the decisions: list to the end of the file")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    if _count(safe_load(text, path, CodingDecisionError), path) != before + len(entries):
+        raise CodingDecisionError("could not append safely: 'decisions:' must be the file's last key",
+                                  path=path, fix="move the decisions: list to the end of the file")
+    write_files(path.parent, {path: text})  # temp file + fsync + rename, inside the decisions folder
     return len(entries)
+
+
+def _sane_date(value: str) -> bool:
+    try:
+        return 1900 <= dt.date.fromisoformat(value).year <= 2100
+    except (TypeError, ValueError):
+        return False
 
 
 def _count(data: Any, path: Path) -> int:

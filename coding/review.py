@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
+from bolyst.corpus.cells import neutralise, restore, xlsx_text
+from bolyst.corpus.decode import check_zip, read_text
 from bolyst.corpus.errors import BolystError, CodingDecisionError, ExportError
 
 from .codebook import load_codebook
@@ -80,7 +83,7 @@ def review_export(db: sqlite_utils.Database, out: Path, split: str | None = None
         with out.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=COLUMNS)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)  # no formulas
     elif out.suffix.lower() == ".xlsx":
         _write_xlsx(out, rows, list(db.query("select id, label_nb, label_en, definition from codes order by position")))
     else:
@@ -99,8 +102,8 @@ def _write_xlsx(out: Path, rows: list[dict], codes: list[dict]) -> None:
     sheet.append(list(COLUMNS))
     for number, row in enumerate(rows, start=2):
         for column, name in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=number, column=column, value=row[name])
-            if isinstance(row[name], str) and row[name].startswith("="):
+            cell = sheet.cell(row=number, column=column, value=xlsx_text(row[name]))
+            if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, never a formula
     choice = DataValidation(type="list", formula1='"' + ",".join(ACTIONS) + '"', allow_blank=True)
     sheet.add_data_validation(choice)
@@ -115,20 +118,32 @@ def _write_xlsx(out: Path, rows: list[dict], codes: list[dict]) -> None:
 
 
 def read_sheet(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, row) for every data row of a CSV or XLSX review sheet."""
+    """(spreadsheet row number, row) for every data row of a CSV or XLSX review sheet (cells as exported,
+    :func:`~bolyst.corpus.cells.restore` undoing the formula guard)."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return [(i, {k: (v or "").strip() for k, v in row.items() if k}) for i, row in
-                    enumerate(csv.DictReader(fh), start=2)]
+        try:
+            return [(i, {k: restore((v or "").strip()) for k, v in row.items() if isinstance(k, str) and k})
+                    for i, row in enumerate(csv.DictReader(io.StringIO(read_text(path, line_ends=False), newline="")),
+                                       start=2)]
+        except csv.Error as exc:
+            raise ExportError(f"not a readable CSV sheet ({exc})", path=path, fix="save it again as CSV") from None
     if path.suffix.lower() == ".xlsx":
+        import zipfile
+
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                check_zip(archive, path)
+            book = load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise ExportError(f"not a readable .xlsx workbook ({type(exc).__name__})", path=path,
+                              fix="save the sheet again as .xlsx (Excel, LibreOffice)") from None
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
         values = list(sheet.iter_rows(values_only=True))
         header = [str(h or "").strip() for h in values[0]] if values else []
-        return [(i, {h: str(v).strip() if v is not None else "" for h, v in zip(header, row) if h})
+        return [(i, {h: restore(str(v).strip()) if v is not None else "" for h, v in zip(header, row) if h})
                 for i, row in enumerate(values[1:], start=2)]
     raise ExportError(f"cannot read {path.suffix or 'files without extension'}", path=path,
                       fix="import a *.csv or *.xlsx review sheet")

@@ -70,6 +70,18 @@ class ExportError(BolystError):
     """An export or interchange file cannot be written or read."""
 
 
+class UnsafeWriteError(BolystError):
+    """A write would leave the project's folder, or a name taken from the input is not a safe id."""
+
+
+class WriteConflict(BolystError):
+    """A name or id that already exists with different content; nothing was written."""
+
+
+class InputLimitError(BolystError):
+    """Input past a safety limit (size, depth, nesting, aliases, archive ratio) or not decodable as text."""
+
+
 class ErrorList(BolystError):
     """Several independent problems found in one pass; ``errors`` holds each of them."""
 

@@ -1,38 +1,28 @@
 """``bolyst import``: interview transcripts (.txt/.md) and excerpt tables (.csv) into the corpus folder.
 
-An import copies the file verbatim into the project's ``seeds/`` (so every excerpt can be checked against
-it) and writes ``sources/<source>/source.yaml`` and ``excerpts.yaml`` there (corpus/project.py). Files are independent: one
-bad file is reported and the others are still imported. The same file imported twice changes nothing.
+An import keeps the file's text (decoded, UTF-8 with ``\n`` line ends) in the project's ``seeds/`` (so every
+excerpt can be checked against it) and writes ``sources/<source>/source.yaml`` and ``excerpts.yaml`` there
+(corpus/project.py), all through :mod:`bolyst.corpus.safewrite`: ids are checked, every target lies inside the
+corpus folder, and one file's sources are written all or nothing. Files are independent: one bad file is
+reported and the others are still imported. The same file imported twice changes nothing; a different file
+under an id that exists is refused unless ``replace`` (the old version is then kept as a backup).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import shutil
+import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from .errors import BolystError, CorpusFormatError, ErrorList
+from .decode import decode, read_bytes
+from .errors import BolystError, ErrorList, WriteConflict
+from .importparse import (CSV_COLUMNS, CSV_REQUIRED, _fail, csv_records, parse_transcript,  # noqa: F401
+                          transcript_records)
 from .provenance import check_provenance
 from .reader import read_corpus
-from .records import KINDS, ROLES, SOURCE_FIELDS
-from .text import content_hash, slugify
+from .safewrite import BACKUP_DIR, safe_file_name, safe_id, write_files
 from .yamlio import dump_yaml
-
-_TURN = re.compile(r"^(?P<who>[A-ZÆØÅ][\wæøåÆØÅ.\- ]{0,30}):[ \t]+(?P<text>\S.*)$")
-_FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)---[ \t]*\n", re.S)
-_SOURCE_FIELDS = tuple(f for f in SOURCE_FIELDS if f not in ("id", "seed"))  # front matter → source.yaml
-CSV_COLUMNS = ("source", "id", "kind", "lang", "text", "section", "page", "speaker", "speaker_role",
-               "speaker_description", "pseudonym", "origin", "gender", "age", "years_in_norway", "municipality",
-               "landsdel", "centrality", "population_min", "population_max", "place_description",
-               "interview_period", "source_title", "source_authors", "source_publisher", "source_year")
-CSV_REQUIRED = ("source", "text", "kind", "source_title")
 
 
 @dataclass
@@ -44,199 +34,60 @@ class ImportResult:
     error: BolystError | None = None
 
 
-def _fail(path: Path, message: str, line: int | None = None, fix: str | None = None) -> CorpusFormatError:
-    return CorpusFormatError(message, path=path, where=f"line {line}" if line else None, fix=fix)
-
-
-# ---------------------------------------------------------------- transcripts
-
-
-def parse_transcript(path: Path, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Front matter and speaker turns of a transcript; raises :class:`ErrorList` naming each bad line."""
-    match = _FRONT.match(text)
-    if not match:
-        raise _fail(path, "no YAML front matter", 1,
-                    fix="start the file with '---', the interview's metadata (title, year, speakers), '---'")
-    try:
-        meta = yaml.safe_load(match.group("yaml")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise _fail(path, f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})",
-                    (mark.line + 2) if mark else 1, fix="check the indentation and quoting") from None
-    if not isinstance(meta, dict) or not meta.get("title"):
-        raise _fail(path, "front matter needs at least 'title'", 1, fix="add 'title: …' between the --- lines")
-    declared = meta.get("speakers") or {}
-    if not isinstance(declared, dict):
-        raise _fail(path, "'speakers' must map a turn prefix to its speaker, e.g. R: {role: refugee}", 1)
-    errors: list[BolystError] = []
-    for key, spec in declared.items():
-        role = (spec or {}).get("role") if isinstance(spec, dict) else None
-        if role not in ROLES:
-            errors.append(_fail(path, f"speaker {key!r} has role {role!r}", 1, fix=f"use one of: {', '.join(ROLES)}"))
-    offset = text[:match.end()].count("\n")
-    turns: list[dict[str, Any]] = []
-    for number, line in enumerate(text[match.end():].split("\n"), start=offset + 1):
-        turn = _TURN.match(line)
-        if turn:
-            who = turn.group("who").strip()
-            if declared and who not in declared:
-                errors.append(_fail(path, f"speaker {who!r} is not declared", number,
-                                    fix=f"add '{who}:' under 'speakers:' in the front matter, or fix the prefix"))
-                continue
-            turns.append({"who": who, "lines": [number, number], "text": [turn.group("text").strip()]})
-        elif line.strip():
-            if not turns:
-                errors.append(_fail(path, "text before the first speaker turn", number,
-                                    fix="start each turn with 'I:', 'R:' or 'Name:'"))
-                continue
-            turns[-1]["text"].append(line.strip())
-            turns[-1]["lines"][1] = number
-    if not turns and not errors:
-        errors.append(_fail(path, "no speaker turns found", None, fix="start each turn with 'I:', 'R:' or 'Name:'"))
-    if errors:
-        raise ErrorList(errors)
-    return meta, turns
-
-
-def transcript_records(path: Path, text: str, seed_name: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    meta, turns = parse_transcript(path, text)
-    source_id = meta.get("source") or slugify(path.stem)
-    declared = meta.get("speakers") or {}
-    default_role = meta.get("role", "refugee")
-    speakers, excerpts = {}, []
-    for index, turn in enumerate(turns, start=1):
-        spec = declared.get(turn["who"]) or ({"role": "researcher"} if turn["who"] in ("I", "Intervjuer") else {})
-        role = spec.get("role", default_role)
-        if role == "researcher":
-            continue  # interviewer's questions stay in the seed, not as excerpts
-        speaker_id = slugify(spec.get("pseudonym") or turn["who"])
-        speakers[speaker_id] = {"id": speaker_id, **{k: v for k, v in spec.items() if k != "id"},
-                                "description": spec.get("description") or spec.get("pseudonym") or turn["who"],
-                                "role": role}
-        excerpt = {"id": f"turn-{index:03d}", "kind": "quote", "lang": meta.get("language", "nb"),
-                   "lines": turn["lines"], "speaker": speaker_id, "text": " ".join(turn["text"])}
-        if meta.get("place"):
-            excerpt["place"] = meta["place"]
-        excerpts.append(excerpt)
-    source = {"id": source_id, "seed": seed_name, **{k: meta[k] for k in _SOURCE_FIELDS if k in meta}}
-    return source, {"source": source_id, "speakers": list(speakers.values()), "excerpts": excerpts}
-
-
-# ---------------------------------------------------------------- CSV
-
-
-def csv_records(path: Path, text: str) -> tuple[list[tuple[dict, dict]], list[BolystError]]:
-    """Per source in the CSV: (source.yaml data, excerpts.yaml data); plus an error per bad row."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [c for c in CSV_REQUIRED if c not in header]
-    if missing:
-        raise _fail(path, f"missing column(s) {', '.join(missing)}", 1,
-                    fix=f"the header needs {', '.join(CSV_REQUIRED)}; optional: {', '.join(CSV_COLUMNS)}")
-    unknown = [c for c in header if c not in CSV_COLUMNS]
-    if unknown:
-        raise _fail(path, f"unknown column(s) {', '.join(unknown)}", 1, fix=f"allowed: {', '.join(CSV_COLUMNS)}")
-    errors: list[BolystError] = []
-    by_source: dict[str, tuple[dict, dict]] = {}
-    for row in reader:
-        line = reader.line_num
-        row = {k: (v or "").strip() for k, v in row.items() if k}
-        problem = _row_problem(row)
-        if problem:
-            errors.append(_fail(path, problem[0], line, fix=problem[1]))
-            continue
-        sid = slugify(row["source"])
-        source, records = by_source.setdefault(sid, (
-            {"id": sid, "seed": f"{sid}.csv", "title": row["source_title"],
-             **({"authors": [a.strip() for a in row["source_authors"].split(";")]} if row.get("source_authors") else {}),
-             **({"publisher": row["source_publisher"]} if row.get("source_publisher") else {}),
-             **({"year": int(row["source_year"])} if row.get("source_year") else {})},
-            {"source": sid, "speakers": [], "excerpts": []}))
-        excerpt = {"id": slugify(row.get("id") or f"row-{line}"), "kind": row["kind"],
-                   "lang": row.get("lang") or "nb", "text": row["text"]}
-        for key in ("section", "page", "interview_period"):
-            if row.get(key):
-                excerpt[key] = row[key]
-        if row.get("speaker"):
-            speaker = {"id": slugify(row["speaker"]), "role": row.get("speaker_role") or "other",
-                       "description": row.get("speaker_description") or row["speaker"]}
-            speaker.update({k: row[k] for k in ("pseudonym", "origin", "gender", "age", "years_in_norway") if row.get(k)})
-            if speaker["id"] not in {s["id"] for s in records["speakers"]}:
-                records["speakers"].append(speaker)
-            excerpt["speaker"] = speaker["id"]
-        place = _csv_place(row)
-        if place:
-            excerpt["place"] = place
-        records["excerpts"].append(excerpt)
-    return list(by_source.values()), errors
-
-
-def _row_problem(row: dict[str, str]) -> tuple[str, str] | None:
-    for column in CSV_REQUIRED:
-        if not row.get(column):
-            return f"empty '{column}'", f"fill in '{column}' (see corpus/FORMAT.md)"
-    if row["kind"] not in KINDS:
-        return f"kind is {row['kind']!r}", f"use one of: {', '.join(KINDS)}"
-    if row.get("speaker_role") and row["speaker_role"] not in ROLES:
-        return f"speaker_role is {row['speaker_role']!r}", f"use one of: {', '.join(ROLES)}"
-    for column in ("centrality", "population_min", "population_max", "source_year"):
-        if row.get(column) and not row[column].isdigit():
-            return f"{column} is {row[column]!r}", "give a whole number"
-    if row.get("centrality") and not 1 <= int(row["centrality"]) <= 6:
-        return f"centrality is {row['centrality']}", "SSB centrality classes are 1–6"
-    return None
-
-
-def _csv_place(row: dict[str, str]) -> dict[str, Any] | None:
-    profile = {k: int(row[k]) if k != "landsdel" else row[k]
-               for k in ("landsdel", "centrality", "population_min", "population_max") if row.get(k)}
-    place = {"municipality": row.get("municipality") or None, "profile": profile or None,
-             "description": row.get("place_description") or None}
-    place = {k: v for k, v in place.items() if v}
-    return place or None
-
-
 # ---------------------------------------------------------------- writing
 
 
-def _write_source(corpus_dir: Path, source_file: Path, source: dict, records: dict) -> tuple[str, bool]:
-    """Write one source's files; returns (folder, unchanged). Rolls back if the result does not validate."""
-    folder = corpus_dir / "sources" / source["id"]
-    seed = corpus_dir / "seeds" / source["seed"]
-    new = {folder / "source.yaml": dump_yaml(source), folder / "excerpts.yaml": dump_yaml(records)}
-    if seed.exists() and seed.read_bytes() == source_file.read_bytes() and all(
-            p.exists() and p.read_text(encoding="utf-8") == text for p, text in new.items()):
-        return str(folder), True
-    if (folder / "source.yaml").exists():
-        existing = yaml.safe_load((folder / "source.yaml").read_text(encoding="utf-8")) or {}
-        if existing.get("seed") != source["seed"]:
-            raise CorpusFormatError(f"source id {source['id']!r} is already used by {existing.get('seed')}",
-                                    path=source_file, fix="give the file its own 'source:' id")
-    backup = {p: p.read_bytes() for p in [*new, seed] if p.exists()}
-    folder.mkdir(parents=True, exist_ok=True)
-    seed.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source_file, seed)
-    for p, text in new.items():
-        p.write_text(text, encoding="utf-8")
-    try:
-        corpus = read_corpus(corpus_dir)
-        problems = [e for e in check_provenance(corpus, corpus_dir / "seeds") if source["id"] in str(e)]
+def _planned(corpus_dir: Path, seed_text: str, source: dict, records: dict) -> dict[Path, bytes]:
+    sid = safe_id(source["id"], "source id")
+    folder = Path("sources") / sid
+    return {Path("seeds") / safe_file_name(source["seed"], "seed file name"): seed_text.encode("utf-8"),
+            folder / "source.yaml": dump_yaml(source).encode("utf-8"),
+            folder / "excerpts.yaml": dump_yaml(records).encode("utf-8")}
+
+
+def _check_alone(path: Path, files: dict[Path, bytes]) -> None:
+    """Read and provenance-check the planned files on their own, in a scratch folder, before any write."""
+    with tempfile.TemporaryDirectory(prefix="bolyst-import-") as scratch:
+        root = Path(scratch)
+        (root / "sources").mkdir()
+        for rel, data in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+        try:
+            corpus = read_corpus(root)
+        except ErrorList as exc:
+            raise ErrorList([_renamed(e, root, path) for e in exc.errors]) from None
+        problems = [_renamed(e, root, path) for e in check_provenance(corpus, root / "seeds")]
         if problems:
             raise ErrorList(problems)
-    except BolystError:
-        for p in [*new, seed]:
-            if p in backup:
-                p.write_bytes(backup[p])
-            else:
-                p.unlink(missing_ok=True)
-        if not any(folder.iterdir()):
-            folder.rmdir()
-        raise
-    return str(folder), False
 
 
-def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = ()) -> list[ImportResult]:
-    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+def _renamed(error: BolystError, scratch: Path, path: Path) -> BolystError:
+    """An error about a scratch file, told about the imported file instead."""
+    if error.path and str(scratch) in error.path:
+        error.where = f"{Path(error.path).name}" + (f", {error.where}" if error.where else "")
+        error.path = str(path)
+    return error
+
+
+def _conflicts(corpus_dir: Path, path: Path, files: dict[Path, bytes]) -> list[BolystError]:
+    errors: list[BolystError] = []
+    for rel, data in files.items():
+        target = corpus_dir / rel
+        if target.is_file() and target.read_bytes() != data:
+            what = "seed file" if rel.parts[0] == "seeds" else f"source {rel.parts[1]!r}"
+            errors.append(WriteConflict(
+                f"{what} already exists as {target} with different content", path=path,
+                fix=f"to replace it on purpose: bolyst import --replace {path.name} (the old version is kept in "
+                    f"{corpus_dir / BACKUP_DIR}/); to keep both, give the new file its own id "
+                    "('source:' in the front matter, the 'source' column of a CSV)"))
+    return errors[:1] if errors else []
+
+
+def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = (), *, replace: bool = False,
+                encoding: str | None = None) -> list[ImportResult]:
+    """Import one file: all of its sources are written together, or none (the error says why)."""
+    text = decode(read_bytes(path), path, encoding)
     if path.suffix.lower() == ".csv":
         per_source, row_errors = csv_records(path, text)
     elif path.suffix.lower() in (".txt", ".md", ".markdown"):
@@ -246,19 +97,30 @@ def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = ()) -> li
     else:
         raise _fail(path, f"cannot import {path.suffix or 'files without extension'}",
                     fix="import .txt/.md transcripts or .csv excerpt tables")
-    results = []
+    if not per_source and not row_errors:
+        raise _fail(path, "no excerpt rows in the table", 2, fix="add one row per excerpt under the header")
+    files: dict[Path, bytes] = {}
     for source, records in per_source:
         if source["id"] in taken:
-            raise CorpusFormatError(f"source id {source['id']!r} is used by the shipped corpus", path=path,
-                                    fix="give the file its own 'source:' id")
-        folder, unchanged = _write_source(corpus_dir, path, source, records)
-        results.append(ImportResult(path, folder, len(records["excerpts"]), unchanged))
+            raise WriteConflict(f"source id {source['id']!r} is used by the shipped corpus", path=path,
+                                fix="give the file its own 'source:' id")
+        files.update(_planned(corpus_dir, text, source, records))
+    results = [ImportResult(path, str(corpus_dir / "sources" / s["id"]), len(r["excerpts"]))
+               for s, r in per_source]
+    if files:
+        _check_alone(path, files)
+        if not replace and (conflicts := _conflicts(corpus_dir, path, files)):
+            raise conflicts[0]
+        changed = write_files(corpus_dir, files, backup=replace)
+        for result in results:
+            result.unchanged = not changed
     if row_errors:
         results.append(ImportResult(path, error=ErrorList(row_errors)))
     return results
 
 
-def import_files(paths: list[Path], corpus_dir: Path, shipped: Sequence[Path] = ()) -> list[ImportResult]:
+def import_files(paths: list[Path], corpus_dir: Path, shipped: Sequence[Path] = (), *, replace: bool = False,
+                 encoding: str | None = None) -> list[ImportResult]:
     """Import each file into ``corpus_dir`` on its own; a failure is returned as a result with ``error``,
     never raised. Source ids of the ``shipped`` corpus folders (read-only layers) cannot be reused."""
     taken = {p.name for folder in shipped if (Path(folder) / "sources").is_dir()
@@ -266,7 +128,10 @@ def import_files(paths: list[Path], corpus_dir: Path, shipped: Sequence[Path] = 
     results: list[ImportResult] = []
     for path in paths:
         try:
-            results += import_file(Path(path), Path(corpus_dir), taken)
+            results += import_file(Path(path), Path(corpus_dir), taken, replace=replace, encoding=encoding)
         except BolystError as exc:
             results.append(ImportResult(Path(path), error=exc))
+        except OSError as exc:
+            results.append(ImportResult(Path(path), error=BolystError(
+                f"cannot read or write ({exc.strerror or exc})", path=path, fix="check the file and the folder")))
     return results

@@ -20,25 +20,27 @@ def seed_text(path: Path) -> str:
     return "\n".join(cell for row in csv.reader(io.StringIO(raw)) for cell in row)
 
 
-def _window(seed: str, first: int | None, last: int | None) -> str:
+def _window(seed: str, lines: list[str], first: int | None, last: int | None) -> str:
     if first is None or last is None:
         return seed
-    return "\n".join(seed.split("\n")[first - 1:last])
+    return "\n".join(lines[first - 1:last])
 
 
 def check_provenance(corpus: Corpus, seeds_dir: Path) -> Iterator[ProvenanceError]:
     """Yield an error for each excerpt or finding whose text is not in its cited lines of the seed."""
     seeds = {s.id: s.seed for s in corpus.sources}
     cache: dict[str, str] = {}
+    split: dict[str, list[str]] = {}  # each seed split into lines once: linear in the number of records
     records: list[Excerpt | Finding] = [*corpus.excerpts, *corpus.findings]
     for record in records:
         name = seeds[record.source]
         if name not in cache:
             cache[name] = seed_text(seeds_dir / name)
+            split[name] = cache[name].split("\n")
         seed = cache[name]
         text = record.text if isinstance(record, Excerpt) else record.statement
         is_csv = name.lower().endswith(".csv")
-        window = seed if is_csv else _window(seed, record.line_start, record.line_end)
+        window = seed if is_csv else _window(seed, split[name], record.line_start, record.line_end)
         if occurs_in(text, window, record.omits):
             continue
         where_else = " (it does occur elsewhere in the seed: correct 'lines')" if (

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from .checker import Checker as _Checker
+from .decode import read_text
 from .errors import BolystError, CorpusFormatError, ErrorList
 from .records import (GENDERS, GENRES, GROUPS, KINDS, ROLES, SOURCE_FIELDS, Corpus, Excerpt, Finding,
                       FindingValue, Place, Source, Speaker)
 from .language import detect
+from .safewrite import JOURNAL, recover
 from .yamlio import LINE, load_yaml
 
 _SOURCE_KEYS = set(SOURCE_FIELDS)
@@ -41,12 +43,15 @@ def read_source(path: Path, root: Path, seeds_dir: Path) -> tuple[Source | None,
     if not isinstance(authors, list):
         check.fail(data, "'authors' must be a list")
         authors = []
+    year = check.integer(data, "year")
+    if year is not None and not 1000 <= year <= 2100:
+        check.fail(data, f"year {year} is not a year of publication", fix="give a year between 1000 and 2100")
     if check.errors or not (ident and seed and title):
         return None, check.errors
     source = Source(
         id=ident, title=title, seed=seed, authors=tuple(str(a) for a in authors),
         subtitle=check.text(data, "subtitle", False), publisher=check.text(data, "publisher", False),
-        year=check.integer(data, "year"), series=check.text(data, "series", False),
+        year=year, series=check.text(data, "series", False),
         number=check.text(data, "number", False), isbn=check.text(data, "isbn", False),
         url=check.text(data, "url", False), language=check.text(data, "language", False),
         licence=check.text(data, "licence", False) or "not stated",
@@ -190,6 +195,8 @@ def read_corpus(root: Path | None = None, seeds_dir: Path | None = None) -> Corp
 
     root = root or CORPUS_DIR
     seeds_dir = seeds_dir or root / "seeds"
+    if (root / JOURNAL).is_file():
+        recover(root)  # finish a write that was interrupted after it was committed (corpus/safewrite.py)
     corpus, errors = Corpus(), []
     for folder in sorted(p for p in (root / "sources").iterdir() if p.is_dir()):
         source_file = folder / "source.yaml"
@@ -206,7 +213,7 @@ def read_corpus(root: Path | None = None, seeds_dir: Path | None = None) -> Corp
         if source is None:
             continue
         corpus.sources.append(source)
-        seed_lines = (seeds_dir / source.seed).read_text(encoding="utf-8").count("\n") + 1
+        seed_lines = read_text(seeds_dir / source.seed).count("\n") + 1
         seen: dict[str, set[str]] = {"speakers": set(), "speaker_ids": set(), "excerpts": set(), "findings": set()}
         for path in sorted(folder.glob("*.yaml")):
             if path.name == "source.yaml":

@@ -7,12 +7,53 @@ from typing import Any
 
 import yaml
 
-from .errors import CorpusFormatError
+from .decode import decode, read_bytes
+from .errors import BolystError, CorpusFormatError, InputLimitError
 
 LINE = "__line__"
+#: Bounds on what one YAML document may hold: a corpus or decisions file is far below them.
+MAX_YAML_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 40
 
 
-class _LineLoader(yaml.SafeLoader):
+class _Bounded(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (``*name``: the 'billion laughs' bomb) and nesting past MAX_DEPTH."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001 (PyYAML's signature)
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML aliases (*name) are not allowed in Bolyst files", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def safe_load(text: str, path: Path | str | None = None, error: type[BolystError] = CorpusFormatError,
+              line_offset: int = 0) -> Any:
+    """YAML ``text`` with the bounds of :class:`_Bounded`; a YAML problem is ``error`` naming the line."""
+    if len(text) > MAX_YAML_BYTES:
+        raise InputLimitError(f"YAML text of {len(text):,} characters is past the limit of {MAX_YAML_BYTES:,}",
+                              path=path, fix="split the file")
+    try:
+        return yaml.load(text, Loader=_Bounded)  # noqa: S506 (a SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark else None
+        raise error(f"not valid YAML: {exc.problem}", path=path, where=where,
+                    fix="check indentation and quote text containing ':' or '#' (use a |- block)") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise error(f"not valid YAML: {str(exc)[:200]}", path=path, fix="check the file's structure") from None
+
+
+class _LineLoader(_Bounded):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE] = node.start_mark.line + 1
@@ -21,16 +62,16 @@ class _LineLoader(yaml.SafeLoader):
 
 def load_yaml(path: Path, error: type[Exception] = CorpusFormatError) -> Any:
     """Parse a YAML file; every mapping gets a ``__line__`` key with its 1-based line."""
+    text = decode(read_bytes(path, MAX_YAML_BYTES), path)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (SafeLoader)
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         raise error(f"not valid YAML: {exc.problem}", path=path, where=where,
                     fix="check indentation and quote text containing ':' or '#' (use a |- block)") from None
-    except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path,
-                    fix="save the file as UTF-8") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise error(f"not valid YAML: {str(exc)[:200]}", path=path, fix="check the file's structure") from None
 
 
 def strip_lines(value: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,8 +14,13 @@ import sqlite_utils
 from . import compare, features, links, matrix, models, tabell1
 from .gazetteer import build_gazetteer
 from .regions import population_band
-from .schema_analysis import TABLES
+from .barometer import run as barometer_run
+from .barometer.validate import read_figures
+from .schema_analysis import TABLES as _ANALYSIS
+from .schema_barometer import TABLES as _BAROMETER
+from .snapshots import DATA_DIR
 
+TABLES = _ANALYSIS + _BAROMETER
 _PK = {t.name: t.pk for t in TABLES}
 
 
@@ -47,7 +53,7 @@ def inputs(db: sqlite_utils.Database) -> dict[str, pd.DataFrame]:
         "indicators": read(db, "select id, aggregation from indicators"),
         "names": read(db, "select municipality, name from municipality_names order by name, municipality"),
         "excerpts": read(db, "select e.id, e.text, e.place, e.place_description, e.interview_period, e.file, "
-                             "e.speaker_role, e.source, s.year as source_year from excerpts e "
+                             "e.speaker_role, e.speaker, e.source, s.year as source_year from excerpts e "
                              "join sources s on s.id = e.source order by e.id"),
         "places": read(db, "select * from places order by id"),
         "codings": read(db, "select excerpt, code, theme, origin, status from codings order by id")
@@ -85,10 +91,11 @@ def profile_stats(members: pd.DataFrame, stats: pd.DataFrame, indicators: pd.Dat
 
 def run_comparables(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict[str, int]:
     feats = features.comparable_features(data["municipalities"], data["stats"])
-    pairs, parts = compare.comparables(feats, features.NUMERIC, features.CATEGORICAL, k=10)
+    pairs, parts = compare.comparables(feats, features.NUMERIC, features.CATEGORICAL, k=10,
+                                       transforms=features.TRANSFORMS, weights=features.WEIGHTS)
     land = feats["landsdel"]
     pairs["same_landsdel"] = [int(land[a] == land[b]) for a, b in zip(pairs["municipality"], pairs["comparable"])]
-    z = compare.standardise(feats, features.NUMERIC)
+    z = compare.standardise(feats, features.NUMERIC, features.TRANSFORMS)
     described = pd.DataFrame([{"id": f.id, "label": f.label, "definition": f.definition,
                                "n": int(feats[f.id].notna().sum()),
                                "mean": feats[f.id].mean() if f.id in features.NUMERIC else None,
@@ -118,6 +125,18 @@ def run_models(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict
             "model_residuals": write(db, "model_residuals", pd.concat(residuals))}
 
 
+def run_barometer(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], data_dir: Path = DATA_DIR
+                  ) -> dict[str, int]:
+    """The barometer 2003–2016 from the snapshots, its substitute after 2016, the validation figures."""
+    tables = barometer_run.barometer(data_dir)
+    after = barometer_run.substitute(data["stats"], data["municipalities"])
+    return {"barometer_fits": write(db, "barometer_fits", pd.concat([tables["fits"], after["fits"]])),
+            "barometer_terms": write(db, "barometer_terms", pd.concat([tables["terms"], after["terms"]])),
+            "barometer_residuals": write(db, "barometer_residuals",
+                                         pd.concat([tables["residuals"], after["residuals"]])),
+            "barometer_validation": write(db, "barometer_validation", read_figures(data_dir))}
+
+
 def placed_attributes(found: pd.DataFrame, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Attributes at the interview date of the municipalities each excerpt is placed in (exact, profile)."""
     placed = found[found["link_type"].isin(["exact", "profile"])].merge(
@@ -135,9 +154,18 @@ def placed_attributes(found: pd.DataFrame, data: dict[str, pd.DataFrame]) -> pd.
 def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: pd.DataFrame) -> dict[str, int]:
     chars = matrix.characteristics(data["excerpts"], placed_attributes(found, data))
     members = matrix.cell_members(matrix.codings_in_force(data["codings"]))
-    return {"excerpt_characteristics": write(db, "excerpt_characteristics", chars),
-            "matrix_codings": write(db, "matrix_codings", members),
-            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(members, chars))}
+    # Nested excerpts collapse into their outer excerpt; speakers (or the excerpt itself) are the units.
+    root = matrix.collapse_nested(data["excerpts"])
+    excerpts = data["excerpts"].set_index("id")
+    tested = chars[chars["excerpt"].map(root) == chars["excerpt"]].assign(
+        source=lambda c: c["excerpt"].map(excerpts["source"]),
+        unit=lambda c: [sp if isinstance(sp, str) and sp else f"excerpt:{e}"
+                        for e, sp in zip(c["excerpt"], c["excerpt"].map(excerpts["speaker"]))])
+    collapsed = members.assign(excerpt=members["excerpt"].map(root).fillna(members["excerpt"])).drop_duplicates()
+    return {"excerpt_characteristics": write(db, "excerpt_characteristics", tested),
+            "matrix_codings": write(db, "matrix_codings", collapsed),
+            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(collapsed, tested)),
+            "theme_matrix_sources": write(db, "theme_matrix_sources", matrix.by_source(collapsed, tested))}
 
 
 def run_reproductions(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict[str, int]:
@@ -146,11 +174,13 @@ def run_reproductions(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) 
     return {"reproductions": write(db, "reproductions", rows.rename(columns={"table": "table_ref"}))}
 
 
-def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None,
+        data_dir: Path = DATA_DIR) -> dict[str, int]:
     """Write every analysis table; returns row counts per table."""
     data = inputs(db)
     counts, found = run_links(db, data)
     for step in (run_comparables, run_models, run_reproductions):
         counts.update(step(db, data))
+    counts.update(run_barometer(db, data, data_dir))
     counts.update(run_matrix(db, data, found))
     return counts

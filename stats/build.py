@@ -15,7 +15,7 @@ import sqlite_utils
 from . import analysis, mapping
 from .crosswalk import build_links, links_frame
 from .fetch import fetched
-from .municipalities import municipality_records, name_rows
+from .municipalities import municipality_records, name_rows, strip_validity
 from .snapshots import Snapshot, read_snapshot, snapshots
 
 BATCH = 5000
@@ -25,7 +25,12 @@ def stats_frame(data_dir: Path) -> pd.DataFrame:
     """Every long snapshot on the 2024 structure: the rows of municipality_stats, sorted."""
     snaps = snapshots(data_dir)
     links = links_frame(build_links(data_dir))
-    numbers = {m.number for m in municipality_records(data_dir)}
+    records = municipality_records(data_dir)
+    numbers = {m.number for m in records}
+    names = {m.number: m.name for m in records}
+    # The receiver of a split that continues the split municipality's name (1507 Ålesund → 1508 Ålesund).
+    links["continues"] = (links["type"] == "split") & (
+        links["name"].map(strip_validity) == links["municipality"].map(names))
     frames = []
     for snap in snaps.values():
         if not snap.is_long:
@@ -147,5 +152,5 @@ def run(db: sqlite_utils.Database, stats_dir: Path) -> dict[str, int]:
         "municipality_names": _insert(db, "municipality_names", [n.__dict__ for n in name_rows(data_dir)]),
         "municipality_stats": _insert_frame(db, "municipality_stats", clean),
     }
-    counts.update(analysis.run(db))  # place links, comparables, models, matrix coding, reproductions
+    counts.update(analysis.run(db, data_dir=data_dir))  # links, comparables, models, barometer, matrix, reproductions
     return counts

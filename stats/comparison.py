@@ -56,10 +56,6 @@ join municipalities m on m.number = p.municipality order by p.rank"""
 _SHARES = """select comparable, indicator, share from comparable_contributions
 where municipality = :n and share > 0 order by comparable, share desc"""
 
-_VALUES = """select municipality, indicator, value from comparison_values
-where municipality in (select :n union select comparable from comparables where municipality = :n)
-  and indicator != 'landsdel'"""
-
 #: The municipality's quotes from the view its page and its export read (stats/schema_quotes.py), in the page's order.
 _QUOTES = """select e.id, e.text, e.citation, m.name, q.link_type, q.reason, q.relation
 from municipality_quotes q join excerpts e on e.id = q.excerpt join municipalities m on m.number = q.municipality
@@ -67,25 +63,59 @@ where q.municipality = :n
 order by q.relation = 'similar', e.source, e.line_start, e.id"""
 
 
-def compare(db_path: Path, name_or_number: str, k: int = 10) -> Comparison:
+#: ``within`` choices: restrict the comparables to the same KOSTRA group or the same centrality class.
+WITHIN = {"kostra": "kostra_group", "centrality": "centrality_class"}
+_INFO = ("number", "name", "kostra_group", "population", "population_year", "centrality_class", "landsdel")
+
+
+def _restricted(db: sqlite_utils.Database, number: str, k: int, within: str) -> list[dict]:
+    """The ``k`` nearest within the same group, from the stored z-scores (comparison_values)."""
+    import pandas as pd
+
+    from .compare import nearest
+    from .features import WEIGHTS
+
+    info = pd.DataFrame(list(db.query(f"select {', '.join(_INFO)} from municipalities"))).set_index("number")
+    column = WITHIN[within]
+    group = info.at[number, column]
+    candidates = list(info.index[info[column] == group]) if group is not None else []
+    zl = pd.DataFrame(list(db.query("select municipality, indicator, value, z from comparison_values")))
+    z = zl[zl["indicator"] != "landsdel"].pivot(index="municipality", columns="indicator", values="z")
+    land = zl[zl["indicator"] == "landsdel"].set_index("municipality")["value"].rename("landsdel")
+    rows = [{"rank": 0, "number": number, "distance": None, "same_kostra_group": None, "shares": []}]
+    for rank, (other, d, shares) in enumerate(nearest(z, land, number, candidates, k, WEIGHTS), start=1):
+        same = info.at[other, "kostra_group"] == info.at[number, "kostra_group"]
+        rows.append({"rank": rank, "number": other, "distance": d, "same_kostra_group": int(same), "shares": shares})
+    return [{**r, **{c: info.at[r["number"], c] for c in _INFO if c != "number"}} for r in rows]
+
+
+def compare(db_path: Path, name_or_number: str, k: int = 10, within: str | None = None) -> Comparison:
     """The municipality ``name_or_number`` (number, or any current, Sámi, Kven or historical name), its
-    ``k`` most similar municipalities and its quotes (the same set as its page and its export)."""
+    ``k`` most similar municipalities and its quotes (the same set as its page and its export). ``within`` ('kostra' or
+    'centrality') keeps only municipalities of the same KOSTRA group or centrality class."""
     number = lookup(name_or_number).number
     if not Path(db_path).exists():
         raise StatsDataError("no database", path=db_path, fix="run `bolyst build` first (or pass --db)")
     db = sqlite_utils.Database(db_path)
-    shares: dict[str, list[tuple[str, float]]] = {}
-    for row in db.query(_SHARES, {"n": number}):
-        shares.setdefault(row["comparable"], []).append((row["indicator"], row["share"]))
+    if within:
+        rows = _restricted(db, number, k, within)
+        shares = {r["number"]: [s for s in r["shares"] if s[1] > 0] for r in rows}
+    else:
+        rows = [r for r in db.query(_PEERS, {"n": number}) if r["rank"] <= k]
+        shares = {}
+        for row in db.query(_SHARES, {"n": number}):
+            shares.setdefault(row["comparable"], []).append((row["indicator"], row["share"]))
     values: dict[str, dict[str, float]] = {}
-    for row in db.query(_VALUES, {"n": number}):
-        values.setdefault(row["municipality"], {})[row["indicator"]] = row["value"]
+    wanted = {r["number"] for r in rows}
+    for row in db.query("select municipality, indicator, value from comparison_values where indicator != 'landsdel'"):
+        if row["municipality"] in wanted:
+            values.setdefault(row["municipality"], {})[row["indicator"]] = row["value"]
     peers = tuple(Peer(**{**{key: r[key] for key in ("rank", "number", "name", "distance", "same_kostra_group",
                                                      "kostra_group", "population", "population_year",
                                                      "centrality_class", "landsdel")},
                           "main_differences": tuple(shares.get(r["number"], [])[:2]),
                           "values": values.get(r["number"], {})})
-                  for r in db.query(_PEERS, {"n": number}) if r["rank"] <= k)
+                  for r in rows)
     quotes: dict[str, dict] = {}
     for r in db.query(_QUOTES, {"n": number}):
         quote = quotes.setdefault(r["id"], {"excerpt": r["id"], "text": r["text"], "citation": r["citation"],

@@ -19,6 +19,33 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(folder / name, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
+#: Official SSB names (KLASS 131) whose Sámi letters the collected copies lost ('?' for š and ŋ: the
+#: upstream CSVs were written in an 8-bit code page). Kárášjohka is spelled so in Kartverket's UTF-8
+#: snapshot (kartverket_2020); Evenášši and Porsáŋgu as in SSB KLASS 131 (see SOURCES.yaml, name_corrections).
+NAME_CORRECTIONS = {
+    "Evenes - Evená??i": "Evenes - Evenášši",
+    "Kárá?johka - Karasjok": "Kárášjohka - Karasjok",
+    "Porsanger - Porsá?gu - Porsanki": "Porsanger - Porsáŋgu - Porsanki",
+    "Porsanger - Porsángu - Porsanki": "Porsanger - Porsáŋgu - Porsanki",  # ŋ folded to n in the 2024 list
+}
+LOST_LETTERS = ("?", "\ufffd")
+
+
+def clean_name(name: str, where: str) -> str:
+    """A municipality name with lost letters restored; any other '?' or U+FFFD is an error naming the row."""
+    name = NAME_CORRECTIONS.get(name, name)
+    if any(c in name for c in LOST_LETTERS):
+        raise ValueError(f"{where}: name {name!r} has lost letters ('?' or U+FFFD); add its official spelling "
+                         "to NAME_CORRECTIONS in stats/derive.py with its source")
+    return name
+
+
+def _clean_names(df: pd.DataFrame, column: str, file: str) -> pd.DataFrame:
+    df = df.copy()
+    df[column] = [clean_name(n, f"{file}, row {i + 2}") for i, n in enumerate(df[column])]
+    return df
+
+
 def _long(df: pd.DataFrame, *, number: str = "kommunenummer", year: str = "aar", indicator: pd.Series | str,
           value: str = "verdi", symbol: pd.Series | str = "", flag: pd.Series | str = "") -> pd.DataFrame:
     """Rows of ``df`` as long rows; rows without a number and with '.' (not applicable) are dropped."""
@@ -72,10 +99,19 @@ def derive_immigrants_reason_2006_2021(folder: Path) -> pd.DataFrame:
 
 def derive_refugee_settlement_1995_2023(folder: Path) -> pd.DataFrame:
     df = _read(folder, "imdi_bosetting_anmodning_vedtak_bosatt_1995_2023.csv")
-    df = df[df["enhet"] == "Personer"]
+    df = df[df["enhet"] == "Personer"].copy()
+    # IMDi's '.' means none (zero / not applicable): in 2014 and 2016–2020 the table has no explicit 0 at
+    # all, and '.' stands where a municipality was asked to settle refugees but settled none. Read as 0
+    # (flag dot_as_zero), except for settled refugees before 2012, a series that did not exist yet.
+    no_series_yet = (df["bosetting"] == "Faktisk bosetting") & (df["aar"].astype(int) < 2012)
+    dot = (df["flagg"] == ".") & (df["verdi"] == "") & ~no_series_yet
+    df.loc[dot, "verdi"] = "0"
+    df.loc[dot, "flagg"] = ""
     names = {"Anmodning om bosetting": "settlement_requested", "Opprinnelig anmodning": "settlement_requested_original",
              "Vedtak om bosetting": "settlement_decided", "Faktisk bosetting": "refugees_settled"}
     flag = (df["aar"] == "2023").map({True: "partial_year", False: ""})
+    flag = pd.Series([";".join(x for x in (f, "dot_as_zero" if d else "") if x) for f, d in zip(flag, dot)],
+                     index=df.index)
     return _long(df, indicator=_mapped(df, "bosetting", names), symbol=df["flagg"], flag=flag)
 
 
@@ -93,7 +129,7 @@ def derive_refugees_settled_2022_2024(folder: Path) -> pd.DataFrame:
     for column, (indicator, notes) in columns.items():
         noted = df[notes].ne("").any(axis=1)
         empty = df[column] == ""
-        symbol = (noted & empty).map({True: ":", False: ""})
+        symbol = (noted & empty).map({True: ":", False: ""}).where(~haram, "no_series")
         flags = pd.DataFrame({
             "lower": (noted & ~empty).map({True: "incomplete", False: ""}),
             "split": haram.map({True: "no_series", False: ""}).where(~alesund, "split_unallocated"),
@@ -211,14 +247,26 @@ def derive_coordinates_2024(folder: Path) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- classification tables
 
+def derive_jobs_private_2003_2016(folder: Path) -> pd.DataFrame:
+    """Private-sector jobs by place of work on the 2017 structure (the barometer's job measure), as published."""
+    df = _read(folder, "arbeidsplasser_naeringsliv_telemarksforsking_2003_2016_kommuner2017.csv")
+    scope = set(df["jobs_scope"])
+    if scope != {"naeringsliv_privat"}:
+        raise ValueError(f"arbeidsplasser_naeringsliv_…csv: jobs_scope {sorted(scope)}, expected naeringsliv_privat")
+    return df.rename(columns={"kommunenummer": "number", "kommune_navn": "name", "jobs_growth_pct_published":
+                              "jobs_growth_pct", "folketall_1jan": "population", "kommunenummer_2024": "number_2024"}
+                     )[["number", "name", "year", "jobs", "jobs_growth_pct", "population", "number_2024"]]
+
+
 def derive_klass131_2024(folder: Path) -> pd.DataFrame:
-    df = _read(folder, "kommuner_2024_klass131.csv")
+    df = _clean_names(_read(folder, "kommuner_2024_klass131.csv"), "kommune_navn", "kommuner_2024_klass131.csv")
     return df.rename(columns={"kommunenummer": "number", "kommune_navn": "name", "fylkesnummer": "county",
                               "fylke_navn": "county_name"})
 
 
 def derive_klass131_2013_2020(folder: Path) -> pd.DataFrame:
-    df = _read(folder, "kommuner_klass131_2013_2017_2018_2019_2020.csv")
+    df = _clean_names(_read(folder, "kommuner_klass131_2013_2017_2018_2019_2020.csv"), "kommune_navn",
+                      "kommuner_klass131_2013_2017_2018_2019_2020.csv")
     return df.rename(columns={"aar": "year", "kommunenummer": "number", "kommune_navn": "name"})
 
 
@@ -230,7 +278,8 @@ def derive_crosswalk_ssb_1994_2024(folder: Path) -> pd.DataFrame:
 
 
 def derive_crosswalk_2013_2020(folder: Path) -> pd.DataFrame:
-    df = _read(folder, "kommunenummer_overgang_til_2020_long.csv")
+    df = _clean_names(_read(folder, "kommunenummer_overgang_til_2020_long.csv"), "kommunenavn_2020",
+                      "kommunenummer_overgang_til_2020_long.csv")
     return df.rename(columns={"kommunenummer_historisk": "number", "kommunenummer_2020": "number_2020",
                               "kommunenavn_2020": "name_2020"})[["number", "number_2020", "name_2020"]]
 

@@ -24,22 +24,30 @@ class Feature:
     id: str
     label: str
     definition: str
+    transform: str = "none"  # before standardising: none, log, or rank (normal scores, for skewed rates)
 
 
 FEATURES: tuple[Feature, ...] = (
     Feature("log_population", "Population (log)", "natural log of population 1 January, latest year (SSB 07459)"),
     Feature("centrality_index", "Centrality index", "SSB centrality index 0–1000 (2020 index on 2024 numbers)"),
-    Feature("immigrant_share", "Immigrant share, %", "non-Nordic immigrants (immigrants_reason_all) per 100 "
-            "inhabitants, 2021 (IMDi/SSB; population 1 Jan 2021, SSB 06913)"),
+    Feature("immigrant_share", "Immigrant share 2021, %", "all immigrants (immigrants_reason_all, every "
+            "country of birth) per 100 inhabitants on 1 Jan 2021 (IMDi/SSB; population SSB 06913). The "
+            "municipality page's key number immigrants_share is the same definition for 2015, the last year "
+            "of that series; distance on rank normal scores, the share is skewed", "rank"),
     Feature("refugee_intensity", "Refugees settled per 1000", "refugees settled 2021–2022 (IMDi) per 1000 "
             "inhabitants on 1 January 2022 (SSB 06913); earlier years are suppressed (< 5) for too many "
-            "municipalities to sum"),
+            "municipalities to sum; distance on rank normal scores (a few small municipalities have extreme rates)",
+            "rank"),
     Feature("moved_in_share", "Refugees who moved here, %", "refugees who moved here after settlement elsewhere "
-            "as a percentage of refugees living in the municipality, 1 Jan 2022 (IMDi refugees_moved_in_share)"),
-    Feature("income", "Median household income", "median household income after tax, NOK, 2024 (SSB 06944)"),
+            "as a percentage of refugees living in the municipality, 1 Jan 2022 (IMDi refugees_moved_in_share); "
+            "distance on rank normal scores", "rank"),
+    Feature("income", "Median household income", "median household income after tax, NOK, 2024 (SSB 06944); "
+            "distance on its logarithm", "log"),
     Feature("landsdel", "Landsdel", "part of the country (county → landsdel); a different landsdel adds 2 to d²"),
 )
 NUMERIC = [f.id for f in FEATURES if f.id != "landsdel"]
+TRANSFORMS = {f.id: f.transform for f in FEATURES if f.id != "landsdel"}
+WEIGHTS = {"log_population": 2.0}  # size counts double in the distance (stats/compare.py); the rest 1
 CATEGORICAL = ["landsdel"]
 
 

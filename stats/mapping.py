@@ -2,8 +2,12 @@
 
 * Snapshots published on the 2024 structure are kept as published (``method = published``).
 * Snapshots on then-valid numbers go through the crosswalk: counts (``aggregation: sum``) are summed
-  over the old numbers now inside each 2024 municipality, a split municipality's count is shared out by
-  the crosswalk weight and the result flagged ``split_estimate``; numbers that cannot be summed
+  over the old numbers now inside each 2024 municipality. A split municipality's count is never shared
+  out by an estimated weight (nothing documents how its events divide between the parts): the receiver
+  that continues its name gets the whole count, flagged ``split_unallocated`` (as SSB's own 2024-border
+  aggregate does for 1508 Ålesund 2020–2023), and every other receiver gets no value for those years,
+  flagged ``no_series`` with the reason (as SSB's aggregate gives no series for 1580 Haram before
+  2024, or for Heim, Hitra, Orkland, Narvik and Hamarøy before 2020); numbers that cannot be summed
   (``aggregation: none``) are kept only where one old number covers exactly one 2024 municipality.
 * Ratios (``aggregation: ratio``) are recomputed from the mapped numerator and denominator.
 
@@ -33,6 +37,9 @@ FLAG_NOTES = {
     "suppressed": "suppressed by the publisher (small numbers)",
     "incomplete": "lower bound: some parts suppressed by the publisher",
     "partial_year": "partial year (the source was compiled before the year ended)",
+    "dot_as_zero": "IMDi published «.» (SOURCES.md: «`.` = not applicable / no figure»; in this table «.» "
+                   "stands where no refugees were settled, the years 2014 and 2016–2020 hold no explicit 0), "
+                   "read as 0",
     "possible_duplicate": "a part may be counted twice: the source lists a municipality under its old and new "
                           "number in the same year",
 }
@@ -76,7 +83,16 @@ def mapped(df: pd.DataFrame, snap: Snapshot, links: pd.DataFrame, path: Path) ->
     if unknown:
         raise StatsDataError(f"numbers not in the crosswalk: {unknown[:10]}", path=path, where=f"snapshot {snap.name}",
                              fix="extend the crosswalk (stats/crosswalk.py) or correct the snapshot")
-    merged = df.merge(links[["number", "municipality", "weight", "type", "valid_from", "valid_to"]], on="number")
+    columns = ["number", "municipality", "weight", "type", "valid_from", "valid_to"]
+    merged = df.merge(links[columns + (["continues"] if "continues" in links else [])], on="number")
+    if "continues" not in merged:
+        merged["continues"] = False
+    # A '.' read as 0 counts only while the number was valid (IMDi lists every number in every year).
+    dot_outside = merged["flag"].str.contains("dot_as_zero") & ~merged["year"].between(merged["valid_from"],
+                                                                                     merged["valid_to"])
+    merged = merged[~dot_outside]
+    split = merged["type"] == "split"
+    merged.loc[split & merged["continues"], "weight"] = 1.0
     aggregation = merged["indicator"].map({i: m.get("aggregation", "sum") for i, m in snap.indicators.items()})
     summed = _sum(merged[aggregation == "sum"])
     single = _single(merged[aggregation == "none"])
@@ -85,38 +101,47 @@ def mapped(df: pd.DataFrame, snap: Snapshot, links: pd.DataFrame, path: Path) ->
 
 def _sum(merged: pd.DataFrame) -> pd.DataFrame:
     keys = ["municipality", "indicator", "year"]
+    is_split = merged["type"] == "split"
     work = merged.assign(
         wv=merged["value"] * merged["weight"], has=merged["value"].notna(),
-        suppressed=merged["symbol"] == ":", split=(merged["type"] == "split") & merged["value"].notna(),
-        own=merged["number"] == merged["municipality"])
+        suppressed=merged["symbol"] == ":", split=is_split & merged["continues"] & merged["value"].notna(),
+        unallocated=is_split & ~merged["continues"], own=merged["number"] == merged["municipality"])
     grouped = work.groupby(keys, sort=True)
     out = grouped.agg(value=("wv", "sum"), n=("has", "sum"), suppressed=("suppressed", "any"),
-                      split=("split", "any"), own=("own", "all")).reset_index()
-    out["value"] = out["value"].where(out["n"] > 0).round(4)
+                      split=("split", "any"), unallocated=("unallocated", "any"), own=("own", "all")).reset_index()
+    out["value"] = out["value"].where((out["n"] > 0) & ~out["unallocated"]).round(4)
     flags = work[work["flag"] != ""].groupby(keys)["flag"].agg(lambda s: join_flags(*s))
     split_from = work[work["split"]].groupby(keys)["number"].agg(lambda s: ", ".join(sorted(set(s))))
+    parted = work[work["unallocated"]].groupby(keys)["number"].agg(lambda s: ", ".join(sorted(set(s))))
     out = out.join(flags, on=keys).join(split_from.rename("split_from"), on=keys)
+    out = out.join(parted.rename("parted_from"), on=keys)
     out["flag"] = out["flag"].fillna("")
     duplicates = _possible_duplicates(work)
     out = out.join(duplicates.rename("duplicate_of"), on=keys)
     out.loc[out["duplicate_of"].notna(), "flag"] = [join_flags(f, "possible_duplicate")
                                                      for f in out.loc[out["duplicate_of"].notna(), "flag"]]
     out["note"] = ""
-    special = (out["flag"] != "") | out["split"] | out["suppressed"]
+    special = (out["flag"] != "") | out["split"] | out["suppressed"] | out["unallocated"]
     rows = out[special]
     out.loc[special, "flag"] = [
-        join_flags(f, "split_estimate" if sp else "", ("incomplete" if n else "suppressed") if su else "")
-        for f, sp, su, n in zip(rows["flag"], rows["split"], rows["suppressed"], rows["n"])]
+        "no_series" if un else
+        join_flags(f, "split_unallocated" if sp else "", ("incomplete" if n else "suppressed") if su else "")
+        for f, sp, su, n, un in zip(rows["flag"], rows["split"], rows["suppressed"], rows["n"], rows["unallocated"])]
     special = special | out["duplicate_of"].notna()
     rows = out[special]
     out.loc[special, "note"] = [
-        notes_for(f, "; ".join(x for x in (
-            f"includes an estimated share of split municipality {s} (weights in municipality_crosswalk)"
-            if isinstance(s, str) else "",
+        _split_note(s, p) if isinstance(p, str) else notes_for(f, "; ".join(x for x in (
+            f"includes the whole of split municipality {s}" if isinstance(s, str) else "",
             f"numbers {d} carry the same value" if isinstance(d, str) else "") if x))
-        for f, s, d in zip(rows["flag"], rows["split_from"], rows["duplicate_of"])]
+        for f, s, d, p in zip(rows["flag"], rows["split_from"], rows["duplicate_of"], rows["parted_from"])]
     out["method"] = np.where(out["own"], "published", "mapped")
     return out
+
+
+def _split_note(_: object, parted_from: str) -> str:
+    return (f"no value: part of this municipality's area was counted in {parted_from}, which was split; the "
+            "source counts it as a whole and nothing documents how its numbers divide between the parts "
+            "(population shares would fabricate them), so none is estimated")
 
 
 def _possible_duplicates(work: pd.DataFrame) -> pd.Series:

@@ -8,6 +8,15 @@ differs between categories: Fisher's exact test for a 2 × 2 table, otherwise th
 with a Monte Carlo p-value from tables with the same margins (scipy ``chi2_contingency`` with
 ``MonteCarloMethod``, 9 999 tables, fixed seed — an exact-conditional test, repeatable). A warning is set
 where expected counts are small (< 5), where a p-value says little either way.
+
+Multiple testing: one test per code and dimension, several hundred in all, so ``qval`` gives the
+Benjamini–Hochberg q-value over every test of the matrix beside the raw p; only q says whether a
+difference survives the number of tests. Independence: an excerpt that lies inside another excerpt of
+the same source (its text contained in the other's) is collapsed into the outer one, which carries the
+codes of both (:func:`collapse_nested`), and the speakers behind each cell are counted beside the
+excerpts (``n_speakers``, ``n_speakers_coded``; an excerpt without a speaker counts as its own). The
+confounding with the source document shows in ``theme_matrix_sources`` (the same counts split by source)
+and in the warning when one source supplies most of a category.
 """
 
 from __future__ import annotations
@@ -23,7 +32,34 @@ UNTESTED = ("unknown", "mixed")
 RESAMPLES = 9999
 SEED = 20251114
 MATRIX_COLUMNS = ["code", "theme", "level", "dimension", "category", "n_excerpts", "n_coded", "share",
-                  "expected", "test", "statistic", "pval", "min_expected", "warning", "quotes_path"]
+                  "n_speakers", "n_speakers_coded", "expected", "test", "statistic", "pval", "qval",
+                  "min_expected", "warning", "quotes_path"]
+SOURCE_DOMINANCE = 0.8  # a category whose excerpts come this much from one source gets a warning
+
+
+def bh_qvalues(pvals: pd.Series) -> pd.Series:
+    """Benjamini–Hochberg q-values (step-up, monotone, capped at 1); missing p stays missing."""
+    p = pvals.dropna().astype(float)
+    m = len(p)
+    if not m:
+        return pd.Series(np.nan, index=pvals.index)
+    order = np.argsort(p.to_numpy(), kind="mergesort")
+    ranked = p.to_numpy()[order] * m / np.arange(1, m + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
+    out = pd.Series(np.nan, index=pvals.index)
+    out.loc[p.index[order]] = q
+    return out
+
+
+def collapse_nested(excerpts: pd.DataFrame) -> dict[str, str]:
+    """excerpt → the outermost excerpt of the same source whose text contains it (itself when none)."""
+    parent: dict[str, str] = {}
+    for _, group in excerpts.groupby("source"):
+        items = sorted(zip(group["id"], group["text"].fillna("")), key=lambda t: (-len(t[1]), t[0]))
+        for i, (eid, text) in enumerate(items):
+            outer = next((oid for oid, otext in items[:i] if len(otext) > len(text) and text and text in otext), None)
+            parent[eid] = parent.get(outer, outer) if outer else eid
+    return parent
 
 
 def contingency_test(table: np.ndarray, seed: int = SEED) -> tuple[str | None, float | None, float | None]:
@@ -46,7 +82,11 @@ def quotes_path(code: str, dimension: str, category: str, db: str = "bolyst") ->
 
 def _cells(coded: set[str], chars: pd.DataFrame, code: str, theme: str, level: str, dimension: str,
            seed: int) -> list[dict]:
-    counts = chars.assign(coded=chars["excerpt"].isin(coded)).groupby("category")["coded"].agg(["size", "sum"])
+    chars = chars.assign(coded=chars["excerpt"].isin(coded))
+    counts = chars.groupby("category")["coded"].agg(["size", "sum"])
+    speakers = chars.groupby("category")["unit"].nunique() if "unit" in chars else counts["size"]
+    speakers_coded = (chars[chars["coded"]].groupby("category")["unit"].nunique() if "unit" in chars
+                      else counts["sum"]).reindex(counts.index, fill_value=0)
     tested = counts[~counts.index.isin(UNTESTED)]
     table = np.column_stack([tested["sum"], tested["size"] - tested["sum"]]).astype(int)
     test, statistic, pval = contingency_test(table, seed)
@@ -56,10 +96,19 @@ def _cells(coded: set[str], chars: pd.DataFrame, code: str, theme: str, level: s
     small = int((exp_cells < 5).sum())
     warning = (f"{small} of {len(exp_cells)} expected counts < 5 (smallest {exp_cells.min():.1f}): "
                "few excerpts, read shares with care" if small and test else None)
+    if test and dimension != "source" and "source" in chars:
+        top = chars[~chars["category"].isin(UNTESTED)].groupby("category")["source"].agg(
+            lambda s: s.value_counts(normalize=True).iloc[0])
+        dominated = [str(c) for c, share in top.items() if share >= SOURCE_DOMINANCE]
+        if dominated:
+            note = (f"categories {', '.join(dominated)}: at least {SOURCE_DOMINANCE:.0%} of their excerpts come from "
+                    "one source, so a difference may be the source's (theme_matrix_sources)")
+            warning = f"{warning}; {note}" if warning else note
     rows = []
     for category, r in counts.iterrows():
         rows.append({"code": code, "theme": theme, "level": level, "dimension": dimension, "category": category,
                      "n_excerpts": int(r["size"]), "n_coded": int(r["sum"]), "share": r["sum"] / r["size"],
+                     "n_speakers": int(speakers[category]), "n_speakers_coded": int(speakers_coded[category]),
                      "expected": float(expected[category]) if category in expected.index else None,
                      "test": test, "statistic": statistic, "pval": pval,
                      "min_expected": float(exp_cells.min()) if test else None, "warning": warning,
@@ -115,7 +164,24 @@ def theme_matrix(members: pd.DataFrame, characteristics: pd.DataFrame, seed: int
             chars = characteristics[characteristics["dimension"] == dimension]
             if len(chars):
                 rows.extend(_cells(coded, chars, code, theme, level, dimension, seed))
-    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+    frame = pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+    tests = frame.drop_duplicates(["code", "dimension"])[["code", "dimension", "pval"]]
+    tests = tests.assign(qval=bh_qvalues(tests["pval"]))
+    return frame.drop(columns="qval").merge(tests[["code", "dimension", "qval"]], on=["code", "dimension"])[
+        MATRIX_COLUMNS]
+
+
+def by_source(members: pd.DataFrame, characteristics: pd.DataFrame) -> pd.DataFrame:
+    """The matrix counts split by source document: code, dimension, category, source, n_excerpts, n_coded."""
+    chars = characteristics[characteristics["dimension"] != "source"]
+    rows = []
+    for code, group in members.groupby("code", sort=True):
+        coded = chars.assign(coded=chars["excerpt"].isin(set(group["excerpt"])))
+        counts = coded.groupby(["dimension", "category", "source"])["coded"].agg(["size", "sum"]).reset_index()
+        rows.append(counts.assign(code=code).rename(columns={"size": "n_excerpts", "sum": "n_coded"}))
+    if not rows:
+        return pd.DataFrame(columns=["code", "dimension", "category", "source", "n_excerpts", "n_coded"])
+    return pd.concat(rows, ignore_index=True)[["code", "dimension", "category", "source", "n_excerpts", "n_coded"]]
 
 
 def characteristics(excerpts: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:

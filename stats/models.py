@@ -85,29 +85,17 @@ def _variables(predictors: tuple[str, ...]) -> list[str]:
     return out
 
 
-#: The models Bolyst publishes (variables from :func:`bolyst.stats.features.model_frame`).
+#: The models Bolyst publishes (variables from :func:`bolyst.stats.features.model_frame`). Net migration is
+#: modelled by the barometer (stats/barometer/: job growth per three-year period, 2003–2016) and, after
+#: 2016, by its named substitute; the earlier one-year model on the 2017 job level is withdrawn. The
+#: «retention index» is withdrawn too: its numerator (refugees living in their first municipality with 0–4
+#: years in Norway, a stock that includes family reunified later) and its denominator (refugees settled
+#: 2017–2021) are different cohorts, and no shipped table follows a settlement cohort over time.
 MODELS: tuple[ModelSpec, ...] = (
-    ModelSpec(
-        "refugee_retention", "retention", ("centrality_index", "np.log(population)"),
-        "Which municipalities hold refugees better than their centrality and size predict. Outcome: refugees "
-        "living in their first settlement municipality with 0–4 years in Norway on 1 Jan 2022 (IMDi), per 100 "
-        "refugees the municipality settled 2017–2021 (IMDi). An index, not a cohort share: the stock also "
-        "counts family members reunified with refugees, so it can exceed 100. Municipalities that settled "
-        "fewer than 20 refugees 2017–2021 are left out.",
-        n_column="retention_n", min_n=20),
     ModelSpec(
         "refugee_secondary_in", "moved_in_share", ("centrality_index", "np.log(population)"),
         "Which municipalities attract refugees settled elsewhere more than their centrality and size predict. "
         "Outcome: refugees who moved here as % of refugees living here, 1 Jan 2022 (IMDi). Municipalities "
         "with fewer than 20 refugees living there are left out.",
         n_column="refugees_living", min_n=20),
-    ModelSpec(
-        "net_migration_structure", "net_migration_rate",
-        ("jobs_per_inhabitant", "centrality_index", "np.log(population)"),
-        "Telemarksforsking's attractiveness idea for the whole population: net migration 2024–2025 (SSB 06913, "
-        "incl. immigration) per 100 inhabitants against labour market and structure. Job growth, the "
-        "barometer's predictor, cannot be computed from the shipped data (jobs by place of work exist for "
-        "2017 only), so jobs per inhabitant in 2017 (SSB 13470) stands in for the labour market. n is the "
-        "population on 1 January (latest year).",
-        n_column="population"),
 )

@@ -93,7 +93,9 @@ def _registry_cached(stamp: tuple[str, float]) -> tuple[tuple[Municipality, ...]
         names += [Name(s, row.number, "sami", row.number, 2024, CURRENT_TO) for s in sami]
         names += [Name(kven, row.number, "kven", row.number, 2024, CURRENT_TO)] if kven else []
     names += _historical_names(links, kartverket, labels, read_snapshot("klass131_2013_2020", data_dir))
-    return tuple(records), tuple(sorted(set(names), key=lambda n: (n.name, n.kind, n.number, n.municipality)))
+    # a total order (every field), so the table never depends on the set's hash order
+    order = sorted(set(names), key=lambda n: (n.name, n.kind, n.number, n.municipality, n.valid_from, n.valid_to))
+    return tuple(records), tuple(order)
 
 
 def _norwegian_guess(parts: list[str]) -> str:

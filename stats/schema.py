@@ -90,9 +90,11 @@ MUNICIPALITY_STATS = Table(
         C("table_id", str, "Publisher's table id (copied from indicators)."),
         C("method", str, "published (as published on the 2024 structure), mapped (summed from then-valid "
                          "numbers through municipality_crosswalk) or derived (ratio of mapped numbers)."),
-        C("flag", str, "Quality flag, empty when exact: split_estimate (includes an estimated share of a "
-                       "municipality that was split), split_unallocated (includes area now in another "
-                       "municipality), no_series (the source has no comparable number), suppressed (hidden by "
+        C("flag", str, "Quality flag, empty when exact: split_unallocated (includes area now in another "
+                       "municipality: the whole of a split municipality goes to the part that continues its "
+                       "name), no_series (the source has no comparable number; the value is empty, and for "
+                       "the other parts of a split municipality never estimated), dot_as_zero (IMDi published "
+                       "«.», read as 0; the note quotes why), suppressed (hidden by "
                        "the publisher for small numbers), incomplete (some parts suppressed or missing: a "
                        "lower bound), partial_year, possible_duplicate (the source lists a municipality under its "
                        "old and new number in the same year with the same value; the sum may count it twice)."),
@@ -211,5 +213,7 @@ QUERIES: dict[str, dict] = {
 from .queries_analysis import QUERIES as _ANALYSIS_QUERIES  # noqa: E402
 from .schema_analysis import TABLES as _ANALYSIS_TABLES  # noqa: E402
 
-TABLES = TABLES + _ANALYSIS_TABLES
+from .schema_barometer import TABLES as _BAROMETER_TABLES  # noqa: E402
+
+TABLES = TABLES + _ANALYSIS_TABLES + _BAROMETER_TABLES
 QUERIES.update(_ANALYSIS_QUERIES)

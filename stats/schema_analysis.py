@@ -175,7 +175,9 @@ MODEL_RESIDUALS = Table(
 
 EXCERPT_CHARACTERISTICS = Table(
     "excerpt_characteristics", "One category per excerpt and dimension, from the municipalities the source places "
-                               "it in (exact and profile links, not mentions) and from its speaker and source.",
+                               "it in (exact and profile links, not mentions) and from its speaker and source. "
+                               "An excerpt nested in another of the same source is left out (the matrix counts "
+                               "the outer one).",
     (
         C("excerpt", str, "The excerpt.", fk="excerpts"),
         C("dimension", str, "centrality_class, landsdel, population_band, speaker_role or source."),
@@ -187,7 +189,8 @@ EXCERPT_CHARACTERISTICS = Table(
 
 THEME_MATRIX = Table(
     "theme_matrix", "Matrix coding: excerpts per theme and code by municipality and speaker characteristics, "
-                    "with an exact test of whether the share differs between categories.",
+                    "with an exact test of whether the share differs between categories (raw p and BH q). "
+                    "Nested excerpts are collapsed into the excerpt that contains them.",
     (
         C("code", str, "Code or theme.", fk="codes"),
         C("theme", str, "Its theme.", fk="codes"),
@@ -198,22 +201,43 @@ THEME_MATRIX = Table(
         C("n_coded", int, "Of those, excerpts carrying the code (human codings where a human decided on the "
                           "excerpt and code, else automatic ones)."),
         C("share", float, "n_coded / n_excerpts."),
+        C("n_speakers", int, "Speakers behind those excerpts (an excerpt without a named speaker counts as one)."),
+        C("n_speakers_coded", int, "Of those, speakers with at least one excerpt carrying the code."),
         C("expected", float, "Coded excerpts expected in the category if the share were equal everywhere."),
         C("test", str, "fisher_exact (2 categories) or chi2_monte_carlo (chi-square, p-value from 9 999 random "
                        "tables with the same margins, fixed seed); empty when nothing to test."),
         C("statistic", float, "Odds ratio (Fisher) or chi-square statistic, same for every category of the "
                               "code and dimension."),
-        C("pval", float, "p-value of the test (same for every category of the code and dimension)."),
+        C("pval", float, "Raw p-value of the test (same for every category of the code and dimension); not "
+                         "corrected for the number of tests — read qval."),
+        C("qval", float, "Benjamini–Hochberg q-value over every test of the matrix (one per code and dimension): "
+                         "the false discovery rate at which this difference would be reported."),
         C("min_expected", float, "Smallest expected count of the tested table."),
-        C("warning", str, "Set when expected counts are below 5: the table is sparse, read shares with care."),
+        C("warning", str, "Set when expected counts are below 5 (the table is sparse, read shares with care) or "
+                          "when one source supplies most of a category (the difference may be the source's)."),
         C("quotes_path", str, "Datasette path of the excerpts in this cell (canned query theme_quotes)."),
     ),
     pk=("code", "dimension", "category"), facets=("level", "theme", "dimension"),
 )
 
+THEME_MATRIX_SOURCES = Table(
+    "theme_matrix_sources", "The theme matrix split by source document: how much of each cell one source "
+                            "supplies (the confounding of place and speaker characteristics with the source).",
+    (
+        C("code", str, "Code or theme.", fk="codes"),
+        C("dimension", str, "centrality_class, landsdel, population_band or speaker_role."),
+        C("category", str, "Category of the dimension."),
+        C("source", str, "Source document.", fk="sources"),
+        C("n_excerpts", int, "Excerpts of this source in the category (nested ones collapsed)."),
+        C("n_coded", int, "Of those, excerpts carrying the code."),
+    ),
+    pk=("code", "dimension", "category", "source"), facets=("dimension", "source"),
+)
+
 MATRIX_CODINGS = Table(
     "matrix_codings", "The codings the theme matrix counts: which excerpts carry each theme and code (with the "
-                      "codes under it), human decisions first, else automatic suggestions.",
+                      "codes under it), human decisions first, else automatic suggestions; a nested excerpt's codes "
+                      "count on the excerpt that contains it.",
     (
         C("code", str, "Theme or code.", fk="codes"),
         C("theme", str, "Its theme.", fk="codes"),
@@ -241,4 +265,4 @@ REPRODUCTIONS = Table(
 
 TABLES = (PROFILES, PROFILE_MUNICIPALITIES, PROFILE_STATS, EXCERPT_PLACES, COMPARISON_INDICATORS,
           COMPARISON_VALUES, COMPARABLES, COMPARABLE_CONTRIBUTIONS, MODELS, MODEL_TERMS, MODEL_RESIDUALS,
-          EXCERPT_CHARACTERISTICS, MATRIX_CODINGS, THEME_MATRIX, REPRODUCTIONS)
+          EXCERPT_CHARACTERISTICS, MATRIX_CODINGS, THEME_MATRIX, THEME_MATRIX_SOURCES, REPRODUCTIONS)

@@ -36,3 +36,30 @@ def test_cli_compare_ambiguous_name_asks_for_the_county(built_db_path):
     result = CliRunner().invoke(cli, ["compare", "Herøy", "--db", str(built_db_path)])
     assert result.exit_code == 1
     assert "give the number, or add the county" in result.output
+
+
+def test_sanity_bergen_nearest_are_large_cities_and_utsira_does_not_dominate(built_db):
+    """Sanity cases of the issue: Bergen's three nearest have > 100,000 inhabitants; Utsira (≈ 200
+    inhabitants, extreme rates) is the comparable of at most a handful; no one is everyone's comparable."""
+    top3 = built_db.execute("select m.population from comparables c join municipalities m on m.number = c.comparable "
+                            "where c.municipality = '4601' and c.rank <= 3").fetchall()
+    assert len(top3) == 3 and all(p > 100_000 for (p,) in top3)
+    assert built_db.execute("select count(*) from comparables where comparable = '1151'").fetchone()[0] <= 3
+    most = built_db.execute("select max(n) from (select count(*) as n from comparables group by comparable)").fetchone()[0]
+    assert most <= 30  # of 357 × 10 pairs
+    # Rank-transformed rates are bounded: no z beyond ±3.1 (Utsira's raw z was 7.3).
+    assert built_db.execute("select max(abs(z)) from comparison_values where indicator in "
+                            "('immigrant_share', 'refugee_intensity', 'moved_in_share')").fetchone()[0] < 3.1
+
+
+def test_compare_within_kostra_group(built_db_path):
+    from bolyst.stats.comparison import compare
+
+    result = compare(built_db_path, "Tynset", k=5, within="kostra")
+    head, peers = result.peers[0], result.peers[1:]
+    assert head.number == "3427" and len(peers) == 5
+    assert {p.kostra_group for p in peers} == {head.kostra_group} and all(p.same_kostra_group == 1 for p in peers)
+    assert [p.distance for p in peers] == sorted(p.distance for p in peers)
+    assert all(p.main_differences for p in peers)
+    central = compare(built_db_path, "Tynset", k=5, within="centrality")
+    assert {p.centrality_class for p in central.peers} == {head.centrality_class}

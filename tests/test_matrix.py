@@ -102,3 +102,49 @@ def test_theme_matrix_cells_hand_counted():
     roles = result[(result["code"] == "push") & (result["dimension"] == "speaker_role")]
     assert roles["category"].tolist() == ["refugee", "unknown"]
     assert roles["test"].isna().all()  # only one known category
+
+
+def test_bh_qvalues_against_a_direct_implementation():
+    """Direct BH: q_(i) = min over j ≥ i of p_(j) · m / j, capped at 1 (SYNTHETIC p-values, seeded)."""
+    from bolyst.stats.matrix import bh_qvalues
+
+    rng = np.random.default_rng(3)
+    p = pd.Series(np.concatenate([rng.uniform(0, 0.01, 5), rng.uniform(0, 1, 40), [np.nan]]))
+    got = bh_qvalues(p)
+    values = p.dropna().to_numpy()
+    m = len(values)
+    direct = {}
+    for i, pi in enumerate(values):
+        rank = 1 + int(np.sum(values < pi)) + int(np.sum(values[:i] == pi))
+        ranks = {j: 1 + int(np.sum(values < values[j])) + int(np.sum(values[:j] == values[j])) for j in range(m)}
+        direct[i] = min(1.0, min(values[j] * m / ranks[j] for j in range(m) if ranks[j] >= rank))
+    assert got.iloc[:m].tolist() == pytest.approx([direct[i] for i in range(m)])
+    assert np.isnan(got.iloc[-1])
+    # Hand example: p = 0.01, 0.04, 0.03 → sorted 0.01, 0.03, 0.04 → 0.03, 0.045, 0.04 → monotone 0.03, 0.04, 0.04.
+    assert bh_qvalues(pd.Series([0.01, 0.04, 0.03])).tolist() == pytest.approx([0.03, 0.04, 0.04])
+
+
+def test_nested_excerpts_collapse_into_the_outer_one():
+    from bolyst.stats.matrix import collapse_nested
+
+    excerpts = pd.DataFrame({"id": ["a", "b", "c", "d"], "source": ["s", "s", "s", "t"],
+                             "text": ["Vi flyttet hit for jobben, og vi blir.", "flyttet hit for jobben", "vi blir",
+                                      "flyttet hit for jobben"]})
+    assert collapse_nested(excerpts) == {"a": "a", "b": "a", "c": "a", "d": "d"}  # d: another source
+
+
+def test_built_matrix_has_q_values_speakers_and_source_split(built_db):
+    tests = built_db.execute("select count(*), sum(pval < 0.05), sum(qval < 0.05), sum(qval < pval) from "
+                             "(select distinct code, dimension, pval, qval from theme_matrix where pval is not null)"
+                             ).fetchone()
+    n, raw, corrected, below = tests
+    assert n > 100 and corrected <= raw and below == 0
+    assert built_db.execute("select count(*) from theme_matrix where n_speakers > n_excerpts "
+                            "or n_speakers_coded > n_coded").fetchone() == (0,)
+    assert built_db.execute("select count(*) from theme_matrix_sources").fetchone()[0] > 0
+    # The source split adds up to the cell (dimension other than source).
+    mismatch = built_db.execute(
+        "select count(*) from theme_matrix t join (select code, dimension, category, sum(n_excerpts) as n, "
+        "sum(n_coded) as c from theme_matrix_sources group by 1, 2, 3) s using (code, dimension, category) "
+        "where s.n != t.n_excerpts or s.c != t.n_coded").fetchone()
+    assert mismatch == (0,)

@@ -39,7 +39,7 @@ def test_lookup(query, number, kind):
 def test_lookup_returns_the_whole_record():
     found = lookup("Porsanki")
     assert (found.number, found.name, found.official_name, found.name_sami, found.name_kven, found.county_name,
-            found.landsdel) == ("5622", "Porsanger", "Porsanger - Porsángu - Porsanki", "Porsángu", "Porsanki",
+            found.landsdel) == ("5622", "Porsanger", "Porsanger - Porsáŋgu - Porsanki", "Porsáŋgu", "Porsanki",
                                 "Finnmark", "Nord-Norge")
 
 
@@ -97,3 +97,24 @@ def test_cli_lookup():
                                           "  matched 'Guovdageaidnu' as sami"]
     failed = CliRunner().invoke(cli, ["stats", "lookup", "Trondhjem"])
     assert failed.exit_code == 1 and "did you mean 'Trondheim'?" in failed.output
+
+
+def test_no_name_has_lost_letters(built_db):
+    """No '?' or U+FFFD in any municipality name, in the database or in the shipped snapshots."""
+    bad = []
+    for table, column in (("municipalities", "name"), ("municipalities", "official_name"),
+                          ("municipalities", "name_sami"), ("municipalities", "name_kven"),
+                          ("municipality_names", "name"), ("municipality_crosswalk", "name")):
+        bad += [(table, v) for (v,) in built_db.execute(f"select {column} from {table} where {column} is not null")
+                if "?" in v or "\ufffd" in v]
+    assert bad == []
+    by_number = {m.number: m for m in municipality_records()}
+    assert by_number["1853"].official_name == "Evenes - Evenášši"
+    assert by_number["5610"].official_name == "Kárášjohka - Karasjok"
+    assert by_number["5622"].official_name == "Porsanger - Porsáŋgu - Porsanki"
+
+
+def test_a_name_with_lost_letters_is_a_clear_error():
+    from bolyst.stats.derive import clean_name
+    with pytest.raises(ValueError, match="kommuner.csv, row 7: name 'Ev\\?nes' has lost letters"):
+        clean_name("Ev?nes", "kommuner.csv, row 7")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -12,22 +13,56 @@ from bolyst.corpus.errors import BolystError
 from .options import DB_OPTION, PROJECT_OPTION, current_project
 
 
+def _error(message: str) -> None:
+    click.secho("Error:", fg="red", bold=True, err=True, nl=False)
+    click.echo(("\n  " + message.replace("\n", "\n  ")) if "\n" in message else " " + message, err=True)
+
+
 class BolystGroup(click.Group):
-    """Turns Bolyst's named errors into a clean message and exit status 1, never a traceback."""
+    """Turns every error into a clean message and a non-zero exit, never a traceback (``--debug`` shows it).
+
+    Bolyst's named errors exit 1 with their file, line and fix; a file the system cannot read or write
+    exits 1 with the system's reason; anything else is a bug, reported in one line with exit status 2.
+    """
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
         except BolystError as exc:
-            click.secho("Error:", fg="red", bold=True, err=True, nl=False)
-            message = str(exc)
-            click.echo(("\n  " + message.replace("\n", "\n  ")) if "\n" in message else " " + message, err=True)
+            if ctx.params.get("debug"):
+                raise
+            _error(str(exc))
             sys.exit(1)
+        except OSError as exc:
+            if ctx.params.get("debug"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            _error(f"{where}{exc.strerror or exc} — check the path and its permissions")
+            sys.exit(1)
+        except sqlite3.DatabaseError as exc:
+            if ctx.params.get("debug"):
+                raise
+            _error(f"the database cannot be used ({exc}) — check --db, or (re)build it with `bolyst build`")
+            sys.exit(1)
+        except (MemoryError, RecursionError) as exc:
+            if ctx.params.get("debug"):
+                raise
+            _error(f"the input is too large or too deeply nested ({type(exc).__name__})")
+            sys.exit(1)
+        except Exception as exc:  # noqa: BLE001 (the last line of defence: a message, not a traceback)
+            if ctx.params.get("debug"):
+                raise
+            _error(f"unexpected {type(exc).__name__}: {str(exc)[:300]} — this is a bug in Bolyst; run the "
+                   "command again with `bolyst --debug …` and report the traceback")
+            sys.exit(2)
 
 
 @click.group(cls=BolystGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bolyst")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error (for reporting bugs).")
+def cli(debug: bool) -> None:
     """Bolyst: why immigrants and refugees move from, move to and stay in Norwegian municipalities.
 
     \b
@@ -88,28 +123,38 @@ def build(db_path: Path) -> None:
 
 @cli.command()
 @DB_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every network of this machine).")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 @click.option("--rebuild/--no-rebuild", default=None,
               help="Force (or skip) a rebuild; by default rebuild when sources are newer than the database.")
-def serve(db_path: Path, host: str, port: int, rebuild: bool | None) -> None:
+@click.option("--public", is_flag=True,
+              help="Serving to the public: custom SQL is off (canned queries and searches stay).")
+def serve(db_path: Path, host: str, port: int, rebuild: bool | None, public: bool) -> None:
     """Serve the knowledge base with Datasette (builds first when needed).
+
+    The server follows the database file: after `bolyst build` (in another terminal) the next request
+    shows the new build, no restart needed. Searches are limited to 200 characters and 12 words.
 
     \b
     Example:
       bolyst serve               # http://127.0.0.1:8001
       bolyst serve --port 9000 --rebuild
+      bolyst serve --host 0.0.0.0 --public
     """
     from bolyst.site.build import build as run_build
     from bolyst.site.build import is_stale
     from bolyst.site.serve.server import serve as run_serve
 
     project = current_project(db_path)
+    from bolyst.site.serve.server import check_port
+
+    check_port(host, port)  # before a build, so a busy port is told at once
     if rebuild or (rebuild is None and is_stale(db_path, project)):
         click.echo(f"Building {db_path} …")
         run_build(db_path, project, progress=_echo_stage)
-    click.echo(f"Serving {db_path} on http://{host}:{port}/  (Ctrl-C to stop)")
-    run_serve(db_path, host=host, port=port)
+    run_serve(db_path, host=host, port=port, public=public,
+              announce=lambda url: click.echo(f"Serving {db_path} on {url}  (Ctrl-C to stop)", nl=True))
 
 
 @cli.command(name="import")
@@ -119,8 +164,13 @@ def serve(db_path: Path, host: str, port: int, rebuild: bool | None) -> None:
 @click.option("--coding", "coding_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Coding folder for a .qdpx's codings instead of the project (with decisions/).")
 @click.option("--coder", default=None, help="Coder for .qdpx codings that name no user.")
+@click.option("--replace", is_flag=True,
+              help="Replace a source of the same id whose content differs (the old files are kept in .bolyst-backup/).")
+@click.option("--encoding", default=None,
+              help="The files' text encoding when it is not UTF-8 / UTF-16 with BOM, e.g. latin-1 or cp1252.")
 @PROJECT_OPTION
-def import_(files: tuple[Path, ...], corpus_dir: Path | None, coding_dir: Path | None, coder: str | None) -> None:
+def import_(files: tuple[Path, ...], corpus_dir: Path | None, coding_dir: Path | None, coder: str | None,
+            replace: bool, encoding: str | None) -> None:
     """Import interview transcripts (.txt/.md), excerpt tables (.csv) or QDA projects (.qdpx).
 
     A transcript has YAML front matter with the interview's metadata, then speaker turns
@@ -128,8 +178,9 @@ def import_(files: tuple[Path, ...], corpus_dir: Path | None, coding_dir: Path |
     corpus/FORMAT.md. A REFI-QDA project (.qdpx, from NVivo, ATLAS.ti, MAXQDA, QualCoder) adds its new
     documents and selections to the project and its codings as decisions of their coders to
     decisions/<coder>.yaml. Files go into the project folder (see `bolyst init`); the shipped demo project
-    is read-only. Each file is validated on its own: a bad file is reported with its line and the fix, the
-    good files of the same call are still imported. Importing the same file twice changes nothing.
+    is read-only. Each file is validated on its own and written all or nothing: a bad file is reported with
+    its line and the fix, the good files of the same call are still imported. Importing the same file twice
+    changes nothing; a different file under an id that exists is refused unless --replace.
 
     \b
     Example:
@@ -145,7 +196,8 @@ def import_(files: tuple[Path, ...], corpus_dir: Path | None, coding_dir: Path |
     project = with_folders(current_project(), corpus_dir, coding_dir)
     qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
     project.writable("bolyst import", project.corpus_dir, *([project.decisions_dir] if qdpx else []))
-    results = (import_files([f for f in files if f not in qdpx], project.corpus_dir, project.corpus_dirs[:-1])
+    results = (import_files([f for f in files if f not in qdpx], project.corpus_dir, project.corpus_dirs[:-1],
+                            replace=replace, encoding=encoding)
                if len(qdpx) < len(files) else [])
     failed = echo_qdpx_imports(qdpx, project, coder)
     for result in results:

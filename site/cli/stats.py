@@ -89,24 +89,30 @@ def _echo_quotes(quotes, max_quotes: int, labels: dict[str, list[dict]] | None =
 @click.option("-k", "--top", default=10, show_default=True, type=click.IntRange(1, 10),
               help="How many comparable municipalities to show.")
 @click.option("--max-quotes", default=25, show_default=True, type=int, help="Quotes to print (0 = all).")
-def compare_command(municipality: str, db_path: Path, top: int, max_quotes: int) -> None:
+@click.option("--kostra", "within", flag_value="kostra", default=None,
+              help="Only municipalities in the same KOSTRA group.")
+@click.option("--centrality", "within", flag_value="centrality", help="Only municipalities in the same centrality class.")
+def compare_command(municipality: str, db_path: Path, top: int, max_quotes: int, within: str | None) -> None:
     """Show a municipality's most similar municipalities, their key numbers and their quotes.
 
     MUNICIPALITY is a number (3427) or any current, Sámi, Kven or historical name (Tynset,
     Guovdageaidnu, 'Herøy (Nordland)'). Similarity is a standardised distance on population (log),
-    centrality index, immigrant share, refugees settled per 1000, share of refugees who moved in,
-    income and landsdel; SSB's KOSTRA group is shown beside it. Quotes are the municipality's own, the
-    same set as on its page and in its export: those whose source names it, then those whose anonymised
-    profile has its centrality class and size band.
+    centrality index, immigrant share, refugees settled per 1000, share of refugees who moved in (these
+    three as rank normal scores, so extreme small-municipality rates do not dominate), income (log) and
+    landsdel; the two indicators that differ most explain each pair. SSB's KOSTRA group is shown beside
+    it; --kostra or --centrality keeps only the same KOSTRA group or centrality class. Quotes are the
+    municipality's own, the same set as on its page and in its export: those whose source names it, then
+    those whose anonymised profile has its centrality class and size band.
 
     \b
     Example:
       bolyst compare Tynset
+      bolyst compare Tynset --kostra
       bolyst compare 1860 --top 5 --max-quotes 0
     """
     from bolyst.stats.comparison import compare
 
-    result = compare(db_path, municipality, k=top)
+    result = compare(db_path, municipality, k=top, within=within)
     _echo_peers(result.peers)
     shown = result.quotes if max_quotes <= 0 else result.quotes[:max_quotes]
     _echo_quotes(result.quotes, max_quotes, _quote_labels(db_path, [q.excerpt for q in shown]))

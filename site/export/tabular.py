@@ -8,6 +8,8 @@ import io
 import json
 from dataclasses import asdict
 
+from bolyst.corpus.cells import neutralise
+
 from .query import Evidence
 
 CSV_COLUMNS = ("excerpt", "quote", "kind", "review_state", "themes", "codes", "code_labels", "origins",
@@ -21,24 +23,31 @@ def to_csv(ev: Evidence) -> bytes:
     ``review_state``: confirmed (a person confirmed a theme: evidence), unreviewed (only automatic
     suggestions) or empty (no codes). ``codes``, ``code_labels``, ``origins``: each code as
     'code (origins | review state)' ("; "-separated, in the same order); ``unreviewed_themes``: themes
-    only automatic coders suggest (left out of ``themes``)."""
+    only automatic coders suggest (left out of ``themes``). A cell a spreadsheet would take for a formula
+    (``=``, ``+``, ``-``, ``@`` first) gets a leading ``'`` (bolyst.corpus.cells)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in csv_rows(ev):
-        writer.writerow(row)
+        # a lone CR would end the row in a spreadsheet (the writer quotes fields with "\n" only)
+        writer.writerow([_one_line_end(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def csv_rows(ev: Evidence) -> list[list[str]]:
-    """One row per excerpt in CSV_COLUMNS order (also the xlsx export's evidence sheet)."""
+    """One row per excerpt in CSV_COLUMNS order (also the xlsx export's evidence sheet), formula-safe."""
     references = {r.source: r.citation for r in ev.references}
-    return [[q.excerpt, q.text, q.kind, q.review_state, "; ".join(q.themes),
-             "; ".join(f"{c.code} ({c.origins} | {c.review_state})" for c in q.codes),
-             "; ".join(c.label for c in q.codes), "; ".join(c.origins for c in q.codes), "; ".join(q.suggested),
-             q.speaker or "", q.role or "", q.place or "", "; ".join(q.municipalities), q.source, q.citation,
-             references.get(q.source, ""), q.page, "; ".join(ev.description), ev.exported, ev.built or ""]
+    return [[neutralise(cell) for cell in (
+                q.excerpt, q.text, q.kind, q.review_state, "; ".join(q.themes),
+                "; ".join(f"{c.code} ({c.origins} | {c.review_state})" for c in q.codes),
+                "; ".join(c.label for c in q.codes), "; ".join(c.origins for c in q.codes), "; ".join(q.suggested),
+                q.speaker or "", q.role or "", q.place or "", "; ".join(q.municipalities), q.source, q.citation,
+                references.get(q.source, ""), q.page, "; ".join(ev.description), ev.exported, ev.built or "")]
             for q in ev.quotes]
+
+
+def _one_line_end(cell: object) -> object:
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if isinstance(cell, str) else cell
 
 
 def to_json(ev: Evidence) -> bytes:

@@ -208,3 +208,59 @@ def _polyline(s: Series, x, y) -> list[str]:
     if len(pts) == 1:
         parts.append(f'<circle cx="{x(pts[0][0]):.1f}" cy="{y(pts[0][1]):.1f}" r="3" class="dot {escape(s.style)}"/>')
     return parts
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    label: str
+    population: float
+    value: float
+    highlight: bool = False
+
+
+def funnel_chart(title: str, desc: str, points: Sequence[FunnelPoint], noise_k: float, *, z: float = 1.959964,
+                 unit: str = "", source: str = "", links: tuple[tuple[str, str], ...] = ()) -> Chart:
+    """Funnel plot: value against population (log axis) with control limits ±z·√(k/population) around 0.
+
+    Points outside the 95 % limits are drawn filled; ``highlight`` marks the page's subject.
+    """
+    width, height, left, right, top, bottom = 640, 300, 64, 20, 14, 34
+    _, svg = _open(width, height, title, desc)
+    parts = [svg]
+    pts = [p for p in points if p.population and p.population > 0 and p.value is not None]
+    if pts:
+        import math
+
+        lx = [math.log10(p.population) for p in pts]
+        x = _scale(min(lx), max(lx) if max(lx) > min(lx) else min(lx) + 1, left, width - right)
+        bound = max(abs(p.value) for p in pts) or 1.0
+        y = _scale(-bound, bound, height - bottom, top)
+        parts.append(f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" class="axis"/>')
+        for zz, cls in ((z, "median"), (3.090232, "peer")):
+            steps = [min(lx) + i * (max(lx) - min(lx)) / 40 for i in range(41)]
+            for sign in (1, -1):
+                coords = " ".join(f"{x(s):.1f},{y(max(-bound, min(bound, sign * zz * math.sqrt(noise_k / 10 ** s)))):.1f}"
+                                  for s in steps)
+                parts.append(f'<polyline points="{coords}" class="line {cls}"/>')
+        for value in (-bound, 0.0, bound):
+            parts.append(f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" class="tick">'
+                         f'{escape(_fmt(value))}</text>')
+        for power in range(math.ceil(min(lx)), math.floor(max(lx)) + 1):
+            parts.append(f'<text x="{x(power):.1f}" y="{height - bottom + 18}" text-anchor="middle" class="tick">'
+                         f'{escape(_fmt(10.0 ** power))}</text>')
+        for p, l10 in zip(pts, lx):
+            outside = abs(p.value) > z * math.sqrt(noise_k / p.population)
+            cls = "dot subject" if p.highlight else ("dot peer" if outside else "dot median")
+            r = 5 if p.highlight else 2.5
+            parts.append(f'<circle cx="{x(l10):.1f}" cy="{y(p.value):.1f}" r="{r}" class="{cls}">'
+                         f'<title>{escape(p.label)}: {escape(_fmt(p.value))}</title></circle>')
+        if unit:
+            parts.append(f'<text x="{left}" y="10" class="tick">{escape(unit)}</text>')
+    else:
+        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="lbl">'
+                     'Ingen data / no data</text>')
+    parts.append("</svg>")
+    head = ("Kommune / municipality", "Innbyggere / inhabitants", "Verdi / value", "95 %-grense / limit")
+    rows = tuple((p.label, _fmt(p.population), _fmt(p.value), _fmt(z * (noise_k / p.population) ** 0.5))
+                 for p in sorted(pts, key=lambda p: p.population))
+    return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)

@@ -136,7 +136,9 @@ def _category_order(row: dict) -> tuple:
 def _test_note(row: dict) -> str:
     note = "tabellen theme_matrix (utdrag koblet til kommuner og talere; menneskelig koding går foran)"
     if row["test"]:
-        note += f"; {row['test']} p = {row['pval']:.3f}".replace(".", ",")
+        q = row.get("qval")
+        note += (f"; {row['test']} p = {row['pval']:.3f}" + (f", BH q = {q:.3f} ({'under' if q < 0.05 else 'over'} 0,05 "
+                 "etter korreksjon for alle testene)" if q is not None else "")).replace(".", ",")
     if row["warning"]:
         note += f"; {row['warning']}"
     return note

@@ -16,8 +16,6 @@ from .store import Result, Store
 
 #: Headings of the stats stage's models (models.id); an unknown model shows its id.
 MODEL_LABELS = {
-    "net_migration_structure": ("Attraktivitet: nettoflytting mot strukturen", "Attractiveness: net migration"),
-    "refugee_retention": ("Evne til å beholde flyktninger", "Refugee retention"),
     "refugee_secondary_in": ("Tiltrekker flyktninger bosatt andre steder", "Attracts refugees settled elsewhere"),
 }
 MIN_YEARS = 3  # an indicator gets a trend chart when the municipality has at least this many years
@@ -68,6 +66,7 @@ def municipality_page(store: Store, key: str, link: Links) -> dict[str, Any] | N
         other_numbers=[r for r in numbers if not r["key"]],
         trends=[trend_chart(spec, link, context["muni"]) for spec in _trend_specs(store, key, context)],
         residuals=store.run("residuals", municipality=key), model_labels=MODEL_LABELS,
+        barometer=store.run("municipality_barometer", municipality=key),
         excerpts=labelled(store, store.run("municipality_excerpts", municipality=key)),
     )
     context["review_counts"] = review_counts(context["excerpts"])

@@ -186,7 +186,7 @@ CODING = {
     "code_matrix_total": Query("select count(*) as n from matrix_codings where code = :code",
                                ("matrix_codings.code",)),
     "code_matrix": Query("""
-        select dimension, category, n_excerpts, n_coded, share, test, statistic, pval, warning
+        select dimension, category, n_excerpts, n_coded, share, test, statistic, pval, qval, warning
         from theme_matrix where code = :code order by dimension, category""",
                          ("theme_matrix.n_coded", "theme_matrix.pval", "theme_matrix.warning")),
     "code_quotes": Query(f"""
@@ -264,3 +264,7 @@ QUOTE = {
 }
 
 QUERIES: dict[str, Query] = {**CORPUS, **CODING, **STATS, **RELIABILITY, **QUOTE}
+
+from .queries_methods import METHODS  # noqa: E402  (the methods pages' queries)
+
+QUERIES.update({name: Query(sql, needs) for name, (sql, needs) in METHODS.items()})

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import codes, home, municipalities, quotes, reliability, search_form, sources
+from . import codes, home, methods, municipalities, quotes, reliability, search_form, sources
 from .links import DEFAULT_DATASETTE, Links, page_path
 from .i18n import DEFAULT
 from .render import render
@@ -40,6 +40,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("reliability", "reliability.html", reliability.reliability_page),
     Kind("search", "search.html", search_form.search_form),  # served: bolyst.site.serve.searchpage
     Kind("excerpt", "excerpt.html", quotes.excerpt_page, quotes.excerpt_keys),
+    Kind("methods", "methods.html", methods.methods_page, methods.method_keys),
 )
 
 

@@ -1,16 +1,19 @@
 """Write planned corpus records (:class:`~bolyst.site.qda_corpus.SourcePlan`) into the corpus folder.
 
-Each source is written, read back with the corpus reader and checked for provenance on its own; a source
-that does not pass is rolled back (its files restored or removed) and reported, the others stay.
+Each source is read back with the corpus reader and checked for provenance on its own, in a scratch folder,
+then written through the safe write path (bolyst.corpus.safewrite: checked ids, targets inside the corpus,
+temp files + rename, all or nothing); a source that does not pass is reported and leaves no trace.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from bolyst.corpus.errors import BolystError, ErrorList
 from bolyst.corpus.provenance import check_provenance
 from bolyst.corpus.reader import read_corpus
+from bolyst.corpus.safewrite import safe_file_name, safe_id, write_files
 from bolyst.corpus.yamlio import dump_yaml, load_yaml, strip_lines
 
 from .corpus import SourcePlan
@@ -43,31 +46,41 @@ def _contents(corpus_dir: Path, plan: SourcePlan) -> dict[Path, str]:
     return files
 
 
-def write_plan(corpus_dir: Path, plan: SourcePlan) -> int:
-    """Write one source's files; returns the number of new excerpts. Rolls back on any problem."""
-    files = _contents(corpus_dir, plan)
-    backup = {p: p.read_bytes() for p in files if p.exists()}
-    if all(p in backup and backup[p] == text.encode("utf-8") for p, text in files.items()):
-        return 0
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    try:
-        corpus = read_corpus(corpus_dir)
-        problems = [e for e in check_provenance(corpus, corpus_dir / "seeds") if e.path and
-                    f"sources/{plan.id}/" in e.path]
+def _check_alone(corpus_dir: Path, plan: SourcePlan, files: dict[Path, str]) -> None:
+    """Read and provenance-check the source as it will be (its files now, with ``files`` over them) in a
+    scratch folder, before anything is written."""
+    folder = Path("sources") / plan.id
+    with tempfile.TemporaryDirectory(prefix="bolyst-qdpx-") as scratch:
+        root = Path(scratch)
+        (root / folder).mkdir(parents=True)
+        (root / "seeds").mkdir()
+        old = corpus_dir / folder
+        for path in old.glob("*.yaml") if old.is_dir() else ():
+            (root / folder / path.name).write_bytes(path.read_bytes())
+        seed = plan.seed or strip_lines(load_yaml(old / "source.yaml")).get("seed")
+        if seed and (corpus_dir / "seeds" / seed).is_file():
+            (root / "seeds" / seed).write_bytes((corpus_dir / "seeds" / seed).read_bytes())
+        for rel, text in files.items():
+            (root / rel).write_bytes(text.encode("utf-8"))
+        corpus = read_corpus(root)
+        problems = [e for e in check_provenance(corpus, root / "seeds")]
         if problems:
             raise ErrorList(problems)
-    except BolystError:
-        for path in files:
-            if path in backup:
-                path.write_bytes(backup[path])
-            else:
-                path.unlink(missing_ok=True)
-        folder = corpus_dir / "sources" / plan.id
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-        raise
+
+
+def write_plan(corpus_dir: Path, plan: SourcePlan) -> int:
+    """Write one source's files through the safe write path, all or nothing; returns the new excerpts."""
+    safe_id(plan.id, "source id")
+    if plan.source:
+        safe_file_name(plan.seed, "seed file name")
+    for name in plan.files:
+        safe_file_name(name, "excerpts file name")
+    absolute = _contents(corpus_dir, plan)
+    files = {p.relative_to(corpus_dir): text for p, text in absolute.items()}
+    if all(p.is_file() and p.read_bytes() == text.encode("utf-8") for p, text in absolute.items()):
+        return 0
+    _check_alone(corpus_dir, plan, files)
+    write_files(corpus_dir, files)
     return sum(len(r["excerpts"]) for r in plan.files.values())
 
 

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from bolyst.corpus.decode import check_zip
 from bolyst.corpus.errors import ExportError
 from lxml import etree
 
@@ -132,6 +133,7 @@ def read_qdpx(path: Path) -> Project:
     except (zipfile.BadZipFile, OSError) as exc:
         raise ExportError(f"not a .qdpx (zip) archive ({exc})", path=path) from None
     with archive:
+        check_zip(archive, path)  # member count, sizes and ratios, before any member is read
         try:
             root = etree.fromstring(archive.read(_project_file(archive, path)), _PARSER)
         except etree.XMLSyntaxError as exc:

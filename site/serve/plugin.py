@@ -1,4 +1,4 @@
-"""Bolyst's Datasette plugin: SQL functions the canned queries use.
+"""Bolyst's Datasette plugin: SQL functions the canned queries use, request limits, the pages' routes.
 
 Registered through the ``datasette`` entry point, so a plain ``datasette bolyst.db`` has them too.
 """
@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
+from .guard import databases, limit_connection, wrap
 from .search import fts_query
 
 
 @hookimpl
 def prepare_connection(conn) -> None:
+    limit_connection(conn)
     conn.create_function("bolyst_fts", 1, fts_query, deterministic=True)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return wrap
 
 
 @hookimpl
@@ -24,7 +31,7 @@ def register_routes(datasette):
     from .searchpage import ROUTES as SEARCH_ROUTES
 
     # exports and search first: the pages' route takes the rest of /-/bolyst/
-    return [*EXPORT_ROUTES, *SEARCH_ROUTES, *ROUTES]
+    return [(r"^/-/databases(\.json)?$", databases), *EXPORT_ROUTES, *SEARCH_ROUTES, *ROUTES]
 
 
 @hookimpl

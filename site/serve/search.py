@@ -6,6 +6,8 @@ import re
 
 from bolyst.corpus.lemmas import lemma
 
+from .guard import MAX_SEARCH_CHARS, MAX_SEARCH_TERMS
+
 _TERM = re.compile(r'"[^"]*"|[^\s"]+')
 
 
@@ -18,10 +20,11 @@ def fts_query(text: str | None, lang: str = "nb") -> str:
 
     Each word matches its exact form in any indexed column or, through the ``lemmas`` column, any
     inflected form of its lemma. ``"two words"`` stays a phrase; ``flytt*`` stays a prefix query.
-    An empty query matches nothing instead of raising an FTS syntax error.
+    An empty query matches nothing instead of raising an FTS syntax error. Only the first MAX_SEARCH_CHARS
+    characters and MAX_SEARCH_TERMS words count (site/serve/guard.py: why FTS needs a bound of its own).
     """
-    parts = []
-    for raw in _TERM.findall(text or ""):
+    parts: list[str] = []
+    for raw in _TERM.findall((text or "")[:MAX_SEARCH_CHARS])[:MAX_SEARCH_TERMS]:
         if raw.startswith('"'):
             phrase = raw.strip('"').strip()
             if phrase:

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from .coder import bench_coder
+from .load import bench_load
 from .measure import Figure, measure
 from .pages import bench_pages
 
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         db = workdir / "bench.db"
         print("timing searches …", flush=True)
         figures += bench_search(db, args.runs * 4)
-        for extra in (bench_coder, bench_pages):
+        for extra in (bench_coder, bench_pages, bench_load):
             print(f"timing {extra.__name__} …", flush=True)
             figures += extra(db, args.runs)
     text = report(figures)
