@@ -14,6 +14,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from .i18n import N_, translate
+
 #: Series styles: (css class, dash pattern). The first series is the page's subject.
 STYLES = ("subject", "median", "peer")
 
@@ -48,8 +50,8 @@ class Chart:
     links: tuple[tuple[str, str], ...] = field(default=())  # (label, url) of the data behind it
 
 
-def _fmt(value: float | None, percent: bool = False) -> str:
-    """Norwegian style, as the pages' ``num`` filter: thin-space thousands, decimal comma, minus sign."""
+def _fmt(value: float | None, percent: bool = False, lang: str = "nb") -> str:
+    """As the pages' ``num`` filter: thin-space thousands, minus sign, decimal comma (point in English)."""
     if value is None:
         return "–"
     if percent:
@@ -57,8 +59,14 @@ def _fmt(value: float | None, percent: bool = False) -> str:
     elif abs(value) >= 1000 or float(value).is_integer():
         text = f"{value:,.0f}".replace(",", "\u202f")
     else:
-        text = f"{value:.{1 if abs(value) >= 10 else 2}f}".replace(".", ",")
+        text = f"{value:.{1 if abs(value) >= 10 else 2}f}"
+        text = text if lang == "en" else text.replace(".", ",")
     return text.replace("-", "\u2212")
+
+
+def _no_data(width: float, height: float, lang: str) -> str:
+    return (f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="lbl">'
+            f'{escape(translate(lang, N_("Ingen data")))}</text>')
 
 
 def _open(width: int, height: int, title: str, desc: str) -> tuple[str, str]:
@@ -71,7 +79,7 @@ def _open(width: int, height: int, title: str, desc: str) -> tuple[str, str]:
 
 
 def bar_chart(title: str, desc: str, bars: Sequence[Bar], *, percent: bool = True,
-              source: str = "", links: tuple[tuple[str, str], ...] = ()) -> Chart:
+              source: str = "", links: tuple[tuple[str, str], ...] = (), lang: str = "nb") -> Chart:
     """Horizontal bars, one per category; ``percent`` draws values as shares of 0–1."""
     row_h, label_w, width = 26, 210, 520
     height = row_h * max(len(bars), 1) + 12
@@ -92,16 +100,16 @@ def bar_chart(title: str, desc: str, bars: Sequence[Bar], *, percent: bool = Tru
             parts.append(f'<rect x="{start:.1f}" y="{y + 3}" width="{max(end - start, 1):.1f}" '
                          f'height="{row_h - 8}" class="bar"/>')
         right = x(0.0) if too_few else x(max(bar.value or 0.0, 0.0))
-        text = f"{bar.note or bar.n} (n < {MIN_N})" if too_few else _fmt(bar.value, percent)
+        text = f"{bar.note or bar.n} (n < {MIN_N})" if too_few else _fmt(bar.value, percent, lang)
         parts.append(f'<text x="{right + 6:.1f}" y="{y + 16}" class="val{" few" if too_few else ""}">'
                      f'{escape(text)}</text>')
     if lo < 0:
         parts.append(f'<line x1="{x(0.0):.1f}" y1="2" x2="{x(0.0):.1f}" y2="{height - 4}" class="axis"/>')
     parts.append("</svg>")
-    rows = tuple((b.label, "–" if percent and b.n is not None and b.n < MIN_N else _fmt(b.value, percent), b.note)
-                 for b in bars)
-    return Chart(title, desc, Markup("".join(parts)), ("Gruppe / group", "Verdi / value", "Grunnlag / basis"),
-                 rows, source, links)
+    rows = tuple((b.label, "–" if percent and b.n is not None and b.n < MIN_N else _fmt(b.value, percent, lang),
+                  b.note) for b in bars)
+    head = tuple(translate(lang, m) for m in (N_("Gruppe"), N_("Verdi"), N_("Grunnlag")))
+    return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)
 
 
 def _short(text: str, size: int) -> str:
@@ -114,7 +122,7 @@ def _scale(lo: float, hi: float, a: float, b: float):
 
 
 def line_chart(title: str, desc: str, series: Sequence[Series], *, unit: str = "", source: str = "",
-               links: tuple[tuple[str, str], ...] = ()) -> Chart:
+               links: tuple[tuple[str, str], ...] = (), lang: str = "nb") -> Chart:
     """Lines over years; the ``subject`` series on top, ``peer`` lines thin and grey, ``median`` dashed."""
     width, height, left, right, top, bottom = 640, 260, 64, 150, 14, 30
     years = sorted({y for s in series for y, v in s.points if v is not None})
@@ -128,7 +136,7 @@ def line_chart(title: str, desc: str, series: Sequence[Series], *, unit: str = "
         ticks = nice_ticks(lo, hi)
         x = _scale(years[0], years[-1] if len(years) > 1 else years[0] + 1, left, width - right)
         y = _scale(ticks[0], ticks[-1], height - bottom, top)
-        parts += _axes(x, y, years, ticks, width - right, height - bottom, left, unit)
+        parts += _axes(x, y, years, ticks, width - right, height - bottom, left, unit, lang)
         order = sorted(series, key=lambda s: STYLES.index(s.style) if s.style in STYLES else 9, reverse=True)
         keys: list[tuple[float, Series]] = []
         for s in order:
@@ -138,12 +146,11 @@ def line_chart(title: str, desc: str, series: Sequence[Series], *, unit: str = "
                 keys.append((y(last[-1]), s))
         parts += _keys(keys, width - right + 6, top, height - bottom)
     else:
-        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="lbl">'
-                     'Ingen data / no data</text>')
+        parts.append(_no_data(width, height, lang))
     parts.append("</svg>")
-    head = ("År / year",) + tuple(s.name for s in series)
+    head = (translate(lang, N_("År")),) + tuple(s.name for s in series)
     lookup = [dict(s.points) for s in series]
-    rows = tuple((str(yr),) + tuple(_fmt(d.get(yr)) for d in lookup) for yr in years)
+    rows = tuple((str(yr),) + tuple(_fmt(d.get(yr), lang=lang) for d in lookup) for yr in years)
     return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)
 
 
@@ -161,14 +168,15 @@ def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
     return [0.0 if abs(t) < step * 1e-9 else t for t in ticks]
 
 
-def _axes(x, y, years, ticks, x_end, y_end, left, unit) -> list[str]:
+def _axes(x, y, years, ticks, x_end, y_end, left, unit, lang: str = "nb") -> list[str]:
     parts = [f'<line x1="{left}" y1="{y_end}" x2="{x_end}" y2="{y_end}" class="axis"/>']
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if round(step / 10 ** math.floor(
         math.log10(step) + 1e-9), 6) == 2.5 else 0)
     for value in ticks:
         yy = y(value)
-        text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
+        text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace("-", "\u2212")
+        text = text if lang == "en" else text.replace(".", ",")
         parts.append(f'<line x1="{left}" y1="{yy:.1f}" x2="{x_end}" y2="{yy:.1f}" class="grid"/>')
         parts.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">{escape(text)}</text>')
     step = max(1, len(years) // 6)
@@ -219,7 +227,8 @@ class FunnelPoint:
 
 
 def funnel_chart(title: str, desc: str, points: Sequence[FunnelPoint], noise_k: float, *, z: float = 1.959964,
-                 unit: str = "", source: str = "", links: tuple[tuple[str, str], ...] = ()) -> Chart:
+                 unit: str = "", source: str = "", links: tuple[tuple[str, str], ...] = (),
+                 lang: str = "nb") -> Chart:
     """Funnel plot: value against population (log axis) with control limits ±z·√(k/population) around 0.
 
     Points outside the 95 % limits are drawn filled; ``highlight`` marks the page's subject.
@@ -257,10 +266,10 @@ def funnel_chart(title: str, desc: str, points: Sequence[FunnelPoint], noise_k: 
         if unit:
             parts.append(f'<text x="{left}" y="10" class="tick">{escape(unit)}</text>')
     else:
-        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="lbl">'
-                     'Ingen data / no data</text>')
+        parts.append(_no_data(width, height, lang))
     parts.append("</svg>")
-    head = ("Kommune / municipality", "Innbyggere / inhabitants", "Verdi / value", "95 %-grense / limit")
-    rows = tuple((p.label, _fmt(p.population), _fmt(p.value), _fmt(z * (noise_k / p.population) ** 0.5))
+    head = tuple(translate(lang, m) for m in (N_("Kommune"), N_("Innbyggere"), N_("Verdi"), N_("95 %-grense")))
+    rows = tuple((p.label, _fmt(p.population, lang=lang), _fmt(p.value, lang=lang),
+                  _fmt(z * (noise_k / p.population) ** 0.5, lang=lang))
                  for p in sorted(pts, key=lambda p: p.population))
     return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)

@@ -68,7 +68,7 @@ CORPUS = {
         select speaker_role as label, count(*) as n from excerpts
         group by 1 order by n desc, label""", ("excerpts",)),
     "excerpts_by_place": Query("""
-        select coalesce(p.label, 'ikke oppgitt / not stated') as label, p.id as place, count(*) as n
+        select p.label as label, p.id as place, count(*) as n
         from excerpts e left join places p on p.id = e.place group by 1, 2 order by n desc, label""",
                                ("excerpts", "places")),
 }
