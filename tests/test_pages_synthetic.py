@@ -167,7 +167,7 @@ def test_theme_matrix_chart_with_data_table(synthetic_site: Path) -> None:
     assert svg["role"] == "img" and svg.title.get_text() == "«Push <forhold>» etter landsdel"
     rows = [[c.get_text() for c in tr.select("th, td")] for tr in figure.select("details tbody tr")]
     # groups of 2: a share of so few is not drawn or given, only the count (charts.MIN_N)
-    assert rows == [["Østlandet", "–", "1 av 2 utdrag"], ["ukjent / unknown", "–", "0 av 2 utdrag"]]
+    assert rows == [["Østlandet", "–", "1 av 2 utdrag"], ["ukjent", "–", "0 av 2 utdrag"]]
     assert svg.select("rect.bar") == [] and [t.get_text() for t in svg.select("text.val")] == [
         "1 av 2 utdrag (n < 5)", "0 av 2 utdrag (n < 5)"]
     assert figure.select_one("figcaption .links a")["href"] == (
@@ -185,7 +185,7 @@ def test_municipality_page_numbers_link_to_their_rows(synthetic_site: Path, synt
     peers = [a.get_text() for a in soup.select("ol.peers a")]
     assert peers == ["Bergen", "Bodø"]
     chart = soup.select_one("#trends ~ .charts figure.chart")
-    assert [th.get_text() for th in chart.select("details thead th")] == ["År / year", "Oslo", "Landsmedian",
+    assert [th.get_text() for th in chart.select("details thead th")] == ["År", "Oslo", "Landsmedian",
                                                                          "Bergen", "Bodø"]
 
 
