@@ -29,6 +29,12 @@ def _merged(path: Path, records: dict) -> dict:
     return {"source": records["source"], "speakers": speakers, "excerpts": excerpts}
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """The one place an import writes a corpus file (switch to the project's safe-write helper here)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
 def _contents(corpus_dir: Path, plan: SourcePlan) -> dict[Path, str]:
     folder = corpus_dir / "sources" / plan.id
     files: dict[Path, str] = {}
@@ -50,18 +56,16 @@ def write_plan(corpus_dir: Path, plan: SourcePlan) -> int:
     if all(p in backup and backup[p] == text.encode("utf-8") for p, text in files.items()):
         return 0
     for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
+        write_file(path, text.encode("utf-8"))
     try:
-        corpus = read_corpus(corpus_dir)
-        problems = [e for e in check_provenance(corpus, corpus_dir / "seeds") if e.path and
-                    f"sources/{plan.id}/" in e.path]
+        corpus = read_corpus(corpus_dir, only={plan.id})  # this source alone: each plan is checked on its own
+        problems = list(check_provenance(corpus, corpus_dir / "seeds"))
         if problems:
             raise ErrorList(problems)
     except BolystError:
         for path in files:
             if path in backup:
-                path.write_bytes(backup[path])
+                write_file(path, backup[path])
             else:
                 path.unlink(missing_ok=True)
         folder = corpus_dir / "sources" / plan.id
