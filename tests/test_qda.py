@@ -241,7 +241,8 @@ def test_one_selection_per_coding_so_no_tool_drops_one_as_a_duplicate(project, a
     for proj in (project, auto_project):
         coded = [(s.guid, sel.start, sel.end, c.code, sel.user) for s, sel in selections(proj)
                  for c in sel.codings if c.code not in cases]
-        assert all(len(sel.codings) == 1 for _, sel in selections(proj) if any(c.code not in cases for c in sel.codings))
+        assert all(len(sel.codings) == 1 for _, sel in selections(proj)
+                   if any(c.code not in cases for c in sel.codings))
         assert max(Counter(coded).values()) == 1
     humans = built_db.execute("select count(*) from codings where origin = 'human'").fetchone()[0]
     automatic = built_db.execute("select count(*) from codings where origin in ('rule', 'model')").fetchone()[0]
@@ -446,22 +447,26 @@ def test_work_done_in_qualcoder_comes_back_with_coder_date_memo_and_only_new_spa
 
 
 def foreign_project() -> qda.Project:
-    """A synthetic project as another QDA tool writes it: no Bolyst fields, a new interview, CRLF and a BOM."""
+    """A synthetic project as another QDA tool writes it: no Bolyst fields, a new interview, CRLF and a BOM,
+    the coder's memo as a Note the coding refers to (NVivo's way)."""
     text = "\ufeffI: Hvorfor ble dere?\r\nR: Her på Tynset kjenner alle oss, og barna trives på skolen.\r\n"
     clean = qda.clean_text(text)
     start = clean.index("Her på")
     user = qda.User(guid="11111111-1111-4111-8111-111111111111", name="Kari Testkoder")
     sel = qda.Selection(guid="22222222-2222-4222-8222-222222222222", start=start, end=len(clean) - 1, name="Tynset",
                         codings=(qda.Coding("33333333-3333-4333-8333-333333333333", qda.guid("code", "stay"),
-                                            user.guid),
+                                            user.guid, "2026-10-05T09:00:00Z",
+                                            notes=("88888888-8888-4888-8888-888888888888",)),
                                  qda.Coding("44444444-4444-4444-8444-444444444444",
                                             "55555555-5555-4555-8555-555555555555", user.guid)))
     codes = (qda.Code(qda.guid("code", "stay"), "Bli"), qda.Code("55555555-5555-4555-8555-555555555555", "Vær"))
     case = qda.Case("66666666-6666-4666-8666-666666666666", "Respondent 1", selections=(sel.guid,))
     source = qda.Source(guid="77777777-7777-4777-8777-777777777777", name="Syntetisk intervju Tynset", text=clean,
                         selections=(sel,))
+    note = qda.Note("88888888-8888-4888-8888-888888888888", "memo", "Syntetisk memo: barna trives", user.guid,
+                    "2026-10-05T09:00:00Z")
     return qda.Project(name="Syntetisk", origin="Synthetic test tool", users=(user,), codes=codes, cases=(case,),
-                       sources=(source,))
+                       sources=(source,), notes=(note,))
 
 
 def test_import_of_a_project_from_another_tool(tmp_path):
@@ -479,8 +484,8 @@ def test_import_of_a_project_from_another_tool(tmp_path):
     assert excerpt.kind == "quote" and excerpt.speaker == "syntetisk-intervju-tynset/respondent-1"
     assert (excerpt.line_start, excerpt.line_end) == (2, 2)
     (decision,) = read_decisions(coding / "decisions")
-    assert (decision.coder, decision.excerpt, decision.code, decision.action) == (
-        "kari-testkoder", excerpt.id, "stay", "add")
+    assert (decision.coder, decision.excerpt, decision.code, decision.action, decision.date, decision.note) == (
+        "kari-testkoder", excerpt.id, "stay", "add", "2026-10-05", "Syntetisk memo: barna trives")
     again = runner_import(path, corpus, coding)
     assert "decisions appended: none" in again.output and "0 new excerpts" in again.output
 

@@ -73,7 +73,8 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
         if any(v for v in filters.values()):
             raise ExportError("filters apply to evidence exports (md, docx, csv, json) only",
                               fix="a QDA project holds the whole corpus; drop the filters")
-        _export_qda(db, out or Path(f"bolyst.{fmt}"), fmt, corpus_dir, coding_dir, include_automatic, lead_coder)
+        _export_qda(db, out or Path(f"bolyst.{fmt}"), fmt, corpus_dir, coding_dir, include_automatic,
+                    lead_coder)
         return
     from bolyst.site.export.evidence import export
     from bolyst.site.export.filters import Filters, file_name
