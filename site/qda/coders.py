@@ -99,6 +99,8 @@ def xsd_date(date: str | None) -> str | None:
 
 def _auto_memo(auto: AutoCoding, name: str) -> str:
     how = f"regel/rule {auto.rule}" if auto.rule else "tekstklassifisering/text classifier"
+    if auto.rule and ", " in auto.rule:
+        how = f"regler/rules {auto.rule}"
     bits = [f"Automatisk koding / automatic coding: {name}, {how}"]
     if auto.matched and auto.rule:
         bits.append(f"treff/match «{auto.matched}»")

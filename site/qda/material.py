@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlite_utils
@@ -51,6 +51,15 @@ def automatic_codings(db: sqlite_utils.Database) -> list[AutoCoding]:
                        score=r.get("score"), matched=r.get("span_text"), state=review_state(r)) for r in rows]
 
 
+def _merged(one: AutoCoding, other: AutoCoding) -> AutoCoding:
+    """Two rules that gave one excerpt the same code: one coding (a QDA tool keeps one per code and span)
+    naming both rules and both matches."""
+    join = lambda a, b: ", ".join(dict.fromkeys(x for x in (a, b) if x)) or None  # noqa: E731
+    return replace(one, rule=join(one.rule, other.rule), matched=join(one.matched, other.matched),
+                   score=max((x for x in (one.score, other.score) if x is not None), default=None),
+                   state="confirmed" if "confirmed" in (one.state, other.state) else one.state)
+
+
 def load_material(db: sqlite_utils.Database, project: Project, include_automatic: bool = False,
                   lead: str | None = None) -> Material:
     """Read what an export needs; refuses a database built from another corpus or codebook."""
@@ -62,16 +71,15 @@ def load_material(db: sqlite_utils.Database, project: Project, include_automatic
     in_force = list(latest(read_decision_dirs(project.decisions_dirs)).values())
     rejected = {(d.excerpt, d.code) for d in in_force if d.action == "reject"}
     excerpt_ids, code_ids = {e.id for e in corpus.excerpts}, set(book.by_id)
-    automatic, seen = [], set()
+    automatic: dict[tuple[str, str, str], AutoCoding] = {}
     for a in automatic_codings(db) if include_automatic else ():
         if a.excerpt not in excerpt_ids or a.code not in code_ids:
             raise ExportError(f"the database codes {a.excerpt!r} with {a.code!r}, which the corpus or codebook "
                               "does not have", fix="run `bolyst build` so the database matches the sources")
-        key = (a.excerpt, a.code, a.coder)
-        if a.state != "rejected" and (a.excerpt, a.code) not in rejected and key not in seen:
-            seen.add(key)
-            automatic.append(a)
+        if a.state != "rejected" and (a.excerpt, a.code) not in rejected:
+            key = (a.excerpt, a.code, a.coder)
+            automatic[key] = _merged(automatic[key], a) if key in automatic else a
     humans = ordered_coders({d.coder for d in in_force if d.present}, lead)
     return Material(corpus=corpus, seeds={s.id: project.seed_file(s) for s in corpus.sources}, codebook=book,
-                    decisions=tuple(in_force), automatic=tuple(automatic),
+                    decisions=tuple(in_force), automatic=tuple(automatic.values()),
                     rules=rules_name(project.coding_dir / "codebook.yaml"), lead=humans[0] if humans else None)
