@@ -207,10 +207,7 @@ def test_clean_text_drops_bom_and_crlf():
     assert qda.clean_text("\ufeffen\r\nto\rtre") == "en\nto\ntre"
 
 
-def test_two_exports_are_byte_identical_with_stable_guids(built_db, coding_dir, qdpx, tmp_path):
-    again = tmp_path / "again.qdpx"
-    export_qdpx(built_db, again, coding_dir=coding_dir)
-    assert again.read_bytes() == qdpx.read_bytes()
+def test_stable_guids(qdpx):
     root = project_xml(qdpx)
     amina = root.find(f".//q:PlainTextSelection[@guid='{qda.guid('excerpt', AMINA)}']", NS)
     assert amina is not None and amina.get("creationDateTime")
@@ -470,9 +467,7 @@ def foreign_project() -> qda.Project:
 
 
 def test_import_of_a_project_from_another_tool(tmp_path):
-    corpus, coding = tmp_path / "corpus", tmp_path / "coding"
-    shutil.copytree(PACKAGE_DIRS["corpus"] / "sources", corpus / "sources")
-    shutil.copytree(PACKAGE_DIRS["corpus"] / "seeds", corpus / "seeds")
+    corpus, coding = subset_corpus(tmp_path / "corpus"), tmp_path / "coding"
     shutil.copytree(PACKAGE_DIRS["coding"], coding, ignore=shutil.ignore_patterns("*.py", "__pycache__", "decisions",
                                                                                   "model"))
     path = qda.write_qdpx(foreign_project(), tmp_path / "other.qdpx")
@@ -502,10 +497,12 @@ def test_a_broken_archive_is_a_clear_error(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_cli_export_qdpx_reports_counts_and_coders(shipped, built_db_path, tmp_path):
+def test_cli_export_reports_counts_and_coders_and_two_exports_are_byte_identical(shipped, built_db_path, qdpx,
+                                                                                coding_dir, tmp_path):
     out = tmp_path / "cli.qdpx"
-    result = CliRunner().invoke(cli, ["export", str(out), "--db", str(built_db_path)])
+    result = CliRunner().invoke(cli, ["export", str(out), "--db", str(built_db_path), "--coding", str(coding_dir)])
     assert result.exit_code == 0, result.output
+    assert out.read_bytes() == qdpx.read_bytes()  # same sources, same bytes
     corpus = shipped
     assert f"Wrote {out}: {len(corpus.sources)} documents, {len(corpus.excerpts)} selections" in result.output
     assert "Coders: lead-researcher, devset-coder-a" in result.output
