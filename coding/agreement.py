@@ -15,6 +15,9 @@ accept. Which excerpts a coder has coded (``units``):
   coders who reviewed part of the corpus). Excerpts a coder did not code are then missing values, not
   absences: κ and the scores use the excerpts both sides coded; α uses every excerpt coded by at least two.
 
+A language model run by ``bolyst code --llm-url`` is the coder "llm:<model>": it has coded the excerpts
+it was sent (table llm_answers), and is compared and scored like any automatic coder.
+
 The automatic coders have always coded every excerpt: "auto" (the codebook rules, origin rule) and, when
 the build trained one (a ``coding_models`` row), "model" (the trained suggester, origin model) and
 "combined" (what ``bolyst code`` suggests: the rules' codes plus each theme the model suggests). Each is
@@ -34,6 +37,14 @@ from bolyst.corpus.shape import ensure_shape
 from . import schema
 from .coder import AUTO, AUTOMATIC, COMBINED, MODEL
 from .splits import DEV, HELDOUT, TEST, TRAINING
+
+LLM_PREFIX = "llm:"  # a language model's coder id is 'llm:<model>' (coding/llm/)
+
+
+def is_automatic(coder: str) -> bool:
+    """True for the rules, the trained model, the two combined and any language model ('llm:<model>')."""
+    return coder in AUTOMATIC or coder.startswith(LLM_PREFIX)
+
 
 SPLITS = (TEST, HELDOUT, DEV, TRAINING, "all")
 LANGS = ("all", "nb", "nn", "en")
@@ -159,7 +170,8 @@ def agreement_tables(coders: Sequence[Ratings], codes: Sequence[CodeNode], split
                      lang_of: dict[str, str] | None = None) -> dict[str, list[dict]]:
     """Tidy rows for agreement_kappa, agreement_alpha and agreement_scores (see schema.py): per code and split
     over every language, and per theme, split and language (``lang_of``: excerpt → nb | nn | en)."""
-    coders = sorted(coders, key=lambda r: (AUTOMATIC.index(r.coder) if r.coder in AUTOMATIC else len(AUTOMATIC),
+    coders = sorted(coders, key=lambda r: (AUTOMATIC.index(r.coder) if r.coder in AUTOMATIC
+                                           else len(AUTOMATIC) if is_automatic(r.coder) else len(AUTOMATIC) + 1,
                                            r.coder))
     lang_of = lang_of or {}
     tables: dict[str, list[dict]] = {"agreement_kappa": [], "agreement_alpha": [], "agreement_scores": []}
@@ -181,7 +193,7 @@ def _rows(coders: Sequence[Ratings], code: str, in_split: set[str]) -> Iterable[
         if units:
             k = cohen_kappa([(u, code) in a.present for u in units], [(u, code) in b.present for u in units])
             yield "agreement_kappa", {"coder_a": a.coder, "coder_b": b.coder, **asdict(k)}
-            if a.coder in AUTOMATIC and b.coder not in AUTOMATIC:
+            if is_automatic(a.coder) and not is_automatic(b.coder):
                 yield "agreement_scores", {"auto_coder": a.coder, "coder": b.coder, **asdict(precision_recall(
                     [(u, code) in a.present for u in units], [(u, code) in b.present for u in units]))}
     units = sorted(in_split)
@@ -209,6 +221,7 @@ def ratings_from_db(db: sqlite_utils.Database, units_of: str = "corpus"
     if MODEL in automatic:
         automatic[COMBINED] = automatic[AUTO] | automatic[MODEL]
     coders = [Ratings(coder, frozenset(split_of), present) for coder, present in automatic.items()]
+    coders += _llm_coders(db, parents)
     units: dict[str, set[str]] = {}
     scope: dict[str, str] = {}
     present: dict[str, list[tuple[str, str]]] = {}
@@ -232,6 +245,21 @@ def _automatic_coders(db: sqlite_utils.Database) -> list[tuple[str, str]]:
     """(coder, origin) of each automatic coder: the rules always, the model when one was trained."""
     model = "coding_models" in db.table_names() and db["coding_models"].count > 0
     return [(AUTO, "rule")] + ([(MODEL, MODEL)] if model else [])
+
+
+def _llm_coders(db: sqlite_utils.Database, parents: dict[str, str | None]) -> list[Ratings]:
+    """Each language model ('llm:<model>') as a coder of the excerpts it read (llm_answers)."""
+    if "llm_answers" not in db.table_names():
+        return []
+    read: dict[str, set[str]] = {}
+    for r in db.query("select coder, excerpt from llm_answers"):
+        read.setdefault(r["coder"], set()).add(r["excerpt"])
+    out = []
+    for coder in sorted(read):
+        pairs = [(r["excerpt"], r["code"]) for r in db.query(
+            "select distinct excerpt, code from codings where origin = 'llm' and coder = ?", [coder])]
+        out.append(Ratings(coder, frozenset(read[coder]), with_ancestors(pairs, parents)))
+    return out
 
 
 def agreement(db: sqlite_utils.Database, units: str = "corpus") -> dict[str, list[dict]]:

@@ -1,6 +1,8 @@
 """Review sheets: export the automatic suggestions for a human coder (CSV or XLSX), import their decisions.
 
-A sheet has one row per excerpt and suggested code (evidence = the matched texts, rules = the rules that
+A sheet has one row per excerpt and suggested code, the unreviewed suggestions first and the most uncertain of
+them first (``uncertainty`` and ``why``, see :mod:`bolyst.coding.priority`), with the evidence beside each (rule
+spans, the model's score, a language model's span and rationale) (evidence = the matched texts, rules = the rules that
 matched; a learned-model suggestion is a theme with no span, and its human_decisions list the decisions on any
 code of that theme), and one row with an empty code for excerpts without suggestions. The coder fills ``decision``
 (accept / reject / add) and ``note``; to add a code, they write it in ``code`` (copying a row if needed).
@@ -20,8 +22,10 @@ from bolyst.corpus.errors import BolystError, CodingDecisionError, ExportError
 
 from .codebook import load_codebook
 from .decisions import ACTIONS, Decision, append_decisions, check_coder, latest, read_decisions
+from .priority import rank
 
-COLUMNS = ("excerpt", "citation", "text", "code", "label", "theme", "evidence", "rules", "score", "status",
+COLUMNS = ("excerpt", "citation", "text", "code", "label", "theme", "uncertainty", "why", "origins", "evidence",
+           "rules", "score", "model_score", "llm_rationale", "status", "review_state", "lang", "source",
            "human_decisions", "decision", "note")
 SHEET = "review"
 
@@ -29,8 +33,14 @@ _EXPORT_SQL = """
 select e.id as excerpt, e.citation, e.text, c.code, codes.label_nb as label, c.theme,
   group_concat(case when c.origin = 'model' then '(learned model: whole excerpt, no span)' else c.span_text end,
     ' | ') as evidence,
-  group_concat(distinct coalesce(c.rule, c.origin)) as rules,
+  group_concat(distinct coalesce(c.rule, c.coder)) as rules,
   max(c.score) as score, c.status,
+  case when max(c.review_state = 'unreviewed') then 'unreviewed' when max(c.review_state = 'confirmed')
+       then 'confirmed' when max(c.review_state = 'rejected') then 'rejected' end as review_state,
+  group_concat(distinct c.origin) as origins,
+  max(case when c.origin = 'model' then c.score end) as model_score,
+  group_concat(c.rationale, ' | ') as llm_rationale,
+  e.lang, e.source,
   -- a model suggests a theme: the human decisions on any code of that theme bear on it
   (select group_concat(h.coder || ': ' || h.action || case when h.code != c.code then ' ' || h.code else '' end,
     '; ') from codings h
@@ -41,22 +51,31 @@ left join (select * from codings where origin != 'human' order by span_start) c 
 left join codes on codes.id = c.code
 left join excerpt_splits s on s.excerpt = e.id
 where (:split is null or s.split = :split) and (:theme is null or c.theme = :theme or c.theme is null)
+  and (:code is null or c.code = :code or c.code like :code || '.%') and (:source is null or e.source = :source)
+  and (:lang is null or e.lang = :lang)
 group by e.id, c.code
 order by e.id, c.code"""
 
 
-def review_rows(db: sqlite_utils.Database, split: str | None = None, theme: str | None = None) -> list[dict]:
-    return [{**{k: ("" if v is None else v) for k, v in row.items()}, "decision": "", "note": ""}
-            for row in db.query(_EXPORT_SQL, {"split": split, "theme": theme})]
+def review_rows(db: sqlite_utils.Database, split: str | None = None, theme: str | None = None,
+                code: str | None = None, source: str | None = None, lang: str | None = None,
+                unreviewed_only: bool = False) -> list[dict]:
+    """The sheet's rows: unreviewed suggestions first, most uncertain first (:mod:`priority`), then the rest."""
+    rows = [{**{k: ("" if v is None else v) for k, v in row.items()}, "decision": "", "note": ""}
+            for row in db.query(_EXPORT_SQL, {"split": split, "theme": theme, "code": code, "source": source,
+                                              "lang": lang})]
+    ranked = rank(db, rows)
+    return [r for r in ranked if r["review_state"] == "unreviewed"] if unreviewed_only else ranked
 
 
 def review_export(db: sqlite_utils.Database, out: Path, split: str | None = None,
-                  theme: str | None = None) -> int:
-    """Write the review sheet to ``out`` (.csv or .xlsx); returns the number of rows."""
+                  theme: str | None = None, unreviewed_only: bool = False, **filters: str | None) -> int:
+    """Write the review sheet to ``out`` (.csv or .xlsx); returns the number of rows. ``filters``: code,
+    source, lang."""
     out = Path(out)
     if "codes" not in db.table_names() or not db["codes"].count:
         raise ExportError("the database has no codings", fix="run `bolyst build` (with a codebook) first")
-    rows = review_rows(db, split, theme)
+    rows = review_rows(db, split, theme, unreviewed_only=unreviewed_only, **filters)
     if out.suffix.lower() == ".csv":
         with out.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=COLUMNS)

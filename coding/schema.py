@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bolyst.corpus.shape import Column as C
-from bolyst.corpus.shape import Table, View
+from bolyst.corpus.shape import Table
+
+from .views import QUERIES, VIEWS  # noqa: F401  (the stage's views and canned queries, declared beside)
 
 SPLIT = ("Split (coding/FORMAT.md): seed documents 'training' or 'heldout' (by passage), development set 'dev' or "
          "'test' (by source). Rules are written and models trained from training and dev only.")
@@ -69,9 +71,14 @@ CODINGS = Table(
         C("excerpt", str, "The coded excerpt.", fk="excerpts"),
         C("code", str, "The code.", fk="codes"),
         C("theme", str, "Theme of the code (push, pull, stay, retain).", fk="codes"),
-        C("coder", str, "'auto' for the codebook rules, 'model' for the trained model (coding_models), else the "
-                        "human coder's id."),
-        C("origin", str, "rule (automatic, by a codebook rule), model (automatic, by a trained model) or human."),
+        C("coder", str, "'auto' for the codebook rules, 'model' for the trained model (coding_models), "
+                        "'llm:<model>' for a language model (llm_answers), else the human coder's id."),
+        C("origin", str, "Who coded it: human (a human coder's decision), rule (a codebook rule), model (the trained "
+                         "model) or llm (a language model, coder 'llm:<model>', run by `bolyst code --llm-url`)."),
+        C("review_state", str, "Whether a person confirmed it: confirmed (a human coding, or an automatic one a human "
+                               "accepted), rejected (a human says it does not apply) or unreviewed (automatic, no "
+                               "human decision yet, or humans disagree). Evidence on pages and in exports is "
+                               "confirmed codings; unreviewed ones are shown apart and marked."),
         C("rule", str, "The codebook rule that produced an automatic coding (empty for the model's).", fk="code_rules"),
         C("span_start", int, "Start of the matched text, as a character offset into the excerpt's text (0 for the "
                              "model's: a text classifier has no span, it reads the whole excerpt)."),
@@ -86,14 +93,16 @@ CODINGS = Table(
         C("action", str, "For human codings: the decision in force, add, accept or reject."),
         C("decided", str, "For human codings: date of the decision (YYYY-MM-DD)."),
         C("note", str, "For human codings: the coder's note."),
+        C("rationale", str, "For llm codings: the language model's short reason for the code (its evidence span is "
+                            "span_text)."),
         C("decision_file", str, "For human codings: the decisions file and line the decision is read from."),
         C("split", str, SPLIT),
         C("source", str, "Source document of the excerpt (copied for faceting).", fk="sources"),
         C("speaker_role", str, "Role of the excerpt's speaker (copied for faceting)."),
         C("landsdel", str, "Landsdel of the excerpt's place, where known (copied for faceting)."),
     ),
-    pk=("id",), facets=("theme", "code", "status", "coder", "origin", "split"), sort="id",
-    indexes=(("excerpt",), ("code",), ("theme",), ("rule",)),
+    pk=("id",), facets=("theme", "code", "review_state", "origin", "status", "coder", "split"), sort="id",
+    indexes=(("excerpt",), ("code",), ("theme",), ("rule",), ("review_state",)),
 )
 
 CODING_DECISIONS = Table(
@@ -139,6 +148,24 @@ CODING_MODELS = Table(
         C("settings", str, "Every training setting as name=value, separated by ', '."),
     ),
     pk=("id",),
+)
+
+LLM_ANSWERS = Table(
+    "llm_answers", "Which excerpts a language model coded (`bolyst code --llm-url`): one row per excerpt and "
+                   "model, with or without codes, so its agreement is measured over the excerpts it read.",
+    (
+        C("id", str, "'<coder>@<excerpt>'."),
+        C("coder", str, "'llm:<model>'."),
+        C("excerpt", str, "The excerpt sent.", fk="excerpts"),
+        C("model", str, "Model name as the endpoint reported it."),
+        C("prompt_version", str, "Version of Bolyst's prompt (coding/llm/prompt.py)."),
+        C("codebook_version", str, "Hash of the codebook text the prompt was built from."),
+        C("cache_key", str, "sha256 of (text, codebook version, model, prompt version): the answer cache's key."),
+        C("n_codes", int, "Valid codes in the answer."),
+        C("errors", str, "What was wrong with the answer (unknown codes, spans not in the text), separated by '; '."),
+        C("answered", str, "When the answer was received (UTC, ISO 8601)."),
+    ),
+    pk=("id",), facets=("coder", "model"), sort="id",
 )
 
 EXCERPT_SPLITS = Table(
@@ -218,63 +245,5 @@ AGREEMENT_SCORES = Table(
 )
 
 TABLES: tuple[Table, ...] = (CODES, CODE_EXAMPLES, CODE_RULES, CODINGS, CODING_MODELS, CODING_DECISIONS,
-                             EXCERPT_SPLITS, AGREEMENT_KAPPA, AGREEMENT_ALPHA, AGREEMENT_SCORES)
+                             LLM_ANSWERS, EXCERPT_SPLITS, AGREEMENT_KAPPA, AGREEMENT_ALPHA, AGREEMENT_SCORES)
 AGREEMENT_TABLES: tuple[Table, ...] = (AGREEMENT_KAPPA, AGREEMENT_ALPHA, AGREEMENT_SCORES)
-VIEWS: tuple[View, ...] = ()
-
-_QUOTES_SQL = """select
-  excerpts.id as excerpt,
-  excerpts.text as quote,
-  group_concat(distinct codings.code) as codes,
-  group_concat(distinct codings.span_text) as evidence,
-  group_concat(distinct codings.coder) as coders,
-  speakers.label as speaker,
-  excerpts.speaker_role as role,
-  coalesce(places.label, excerpts.place_description) as place,
-  excerpts.citation as citation,
-  sources.citation as reference
-from codings
-join excerpts on excerpts.id = codings.excerpt
-join sources on sources.id = excerpts.source
-left join speakers on speakers.id = excerpts.speaker
-left join places on places.id = excerpts.place
-where codings.theme = :theme and codings.status != 'rejected' and codings.origin != 'model'
-group by excerpts.id
-order by excerpts.id"""
-
-_CODES_OF_EXCERPT_SQL = """select
-  codings.code,
-  codes.label_nb as label,
-  codings.theme,
-  codings.coder,
-  codings.origin,
-  codings.status,
-  codings.rule,
-  codings.span_text as evidence,
-  codings.span_start,
-  codings.span_end,
-  codings.score,
-  codings.note,
-  excerpts.citation
-from codings
-join codes on codes.id = codings.code
-join excerpts on excerpts.id = codings.excerpt
-where codings.excerpt = :excerpt
-order by codings.theme, codings.code, codings.coder, codings.span_start"""
-
-QUERIES: dict[str, dict] = {
-    "quotes_for_theme": {
-        "title": "Quotes for a theme, with citations / Sitater for et tema",
-        "description": "Every excerpt coded with a theme (push, pull, stay or retain) by the codebook rules or "
-                       "a human coder, except codings a human rejected: the quote, its codes, the matched "
-                       "evidence, speaker, place and full citation. The trained model's suggestions are left "
-                       "out (they have no evidence span); see codings with origin 'model'.",
-        "sql": _QUOTES_SQL,
-    },
-    "codes_of_excerpt": {
-        "title": "Codes of one excerpt, with evidence / Koder for ett sitat",
-        "description": "Each coding of one excerpt (id like fafo-2025-14/amina-grat-hver-dag): code, coder, "
-                       "status, the rule and matched text for automatic codings, the note for human ones.",
-        "sql": _CODES_OF_EXCERPT_SQL,
-    },
-}

@@ -19,7 +19,12 @@ from .decisions import Decision, latest
 from .model import MODEL, TrainedModel
 
 HUMAN = "human"
-AUTO_ORIGINS = ("rule", "model")
+LLM = "llm"
+AUTO_ORIGINS = ("rule", "model", LLM)
+ORIGINS = (HUMAN, *AUTO_ORIGINS)
+#: Review states (codings.review_state): the one definition, set by :func:`refresh_statuses` from ``status``.
+CONFIRMED, REJECTED, UNREVIEWED = "confirmed", "rejected", "unreviewed"
+REVIEW_STATES = (CONFIRMED, REJECTED, UNREVIEWED)
 
 
 def excerpt_facets(db: sqlite_utils.Database) -> dict[str, dict]:
@@ -79,23 +84,36 @@ def _split(db: sqlite_utils.Database) -> dict[str, str]:
 
 
 def auto_id(c: Coding) -> str:
-    """'auto:<rule>@<excerpt>:<start>-<end>' for a rule's coding, 'model:<code>@<excerpt>' for the model's."""
+    """'auto:<rule>@<excerpt>:<start>-<end>' for a rule's coding, 'model:<code>@<excerpt>' for the model's,
+    '<coder>:<code>@<excerpt>' (coder 'llm:<model>') for a language model's."""
+    if c.origin == LLM:
+        return f"{c.coder}:{c.code}@{c.excerpt}"
     return f"model:{c.code}@{c.excerpt}" if c.origin == MODEL else f"auto:{c.rule}@{c.excerpt}:{c.start}-{c.end}"
 
 
 def save_auto_codings(db: sqlite_utils.Database, book: Codebook, codings: Iterable[Coding],
-                      origin: str = "rule") -> int:
-    """Replace the automatic codings of ``origin`` (rule or model) with ``codings``; other rows stay as they are."""
+                      origin: str = "rule", coder: str | None = None,
+                      rationale: dict[str, str] | None = None, excerpts: Iterable[str] | None = None) -> int:
+    """Replace the automatic codings of ``origin`` (rule, model or llm; for llm, of ``coder`` only, and only on
+    ``excerpts`` when given) with ``codings``; other rows stay as they are. ``rationale``: coding id → a
+    language model's reason."""
     if origin not in AUTO_ORIGINS:
         raise ValueError(f"origin must be one of {AUTO_ORIGINS}")
     codings = list(codings)
     if any(c.origin != origin for c in codings):
         raise ValueError(f"every coding saved here must have origin {origin!r}")
     facets, split = excerpt_facets(db), _split(db)
-    db.execute("delete from codings where origin = ?", [origin])
+    if coder is None:
+        db.execute("delete from codings where origin = ?", [origin])
+    elif excerpts is None:
+        db.execute("delete from codings where origin = ? and coder = ?", [origin, coder])
+    else:
+        db.execute("delete from codings where origin = ? and coder = ? and excerpt in (select value from "
+                   "json_each(?))", [origin, coder, json.dumps(sorted(excerpts))])
     rows = [{"id": auto_id(c), "excerpt": c.excerpt, "code": c.code,
              "theme": c.theme, "coder": c.coder, "origin": c.origin, "rule": c.rule, "span_start": c.start,
              "span_end": c.end, "span_text": c.text, "score": c.score, "status": "suggested",
+             "review_state": UNREVIEWED, "rationale": (rationale or {}).get(auto_id(c)),
              "split": split.get(c.excerpt), **facets.get(c.excerpt, {})} for c in codings]
     db["codings"].insert_all(sorted(rows, key=lambda r: r["id"]), pk="id")
     db.execute("update code_rules set n_codings = (select count(*) from codings where codings.rule = code_rules.id)")
@@ -132,7 +150,8 @@ def save_decisions(db: sqlite_utils.Database, book: Codebook, decisions: list[De
     db.execute("delete from codings where origin = ?", [HUMAN])
     rows = [{"id": f"human:{d.coder}@{d.excerpt}:{d.code}", "excerpt": d.excerpt, "code": d.code,
              "theme": book.theme(d.code), "coder": d.coder, "origin": HUMAN, "score": 1.0,
-             "status": HUMAN if d.present else "rejected", "action": d.action, "decided": d.date,
+             "status": HUMAN if d.present else "rejected", "review_state": CONFIRMED if d.present else REJECTED,
+             "action": d.action, "decided": d.date,
              "note": d.note, "decision_file": f"{d.file}:{d.line}" if d.line else d.file,
              "split": split.get(d.excerpt), **facets.get(d.excerpt, {})} for d in in_force.values()]
     db["codings"].insert_all(sorted(rows, key=lambda r: r["id"]), pk="id")
@@ -145,6 +164,9 @@ def refresh_statuses(db: sqlite_utils.Database) -> None:
 
     Accepted: a human adds or accepts its code or a code under it (a sub-code confirms its theme, as in
     agreement). Rejected: a human rejects its code or a code above it. Both: disputed.
+
+    Then the review state of every coding, from its status: confirmed (human, accepted), rejected, or
+    unreviewed (suggested, disputed: humans disagree, so it waits for review).
     """
     db.execute(f"""
         update codings set status = case
@@ -157,6 +179,9 @@ def refresh_statuses(db: sqlite_utils.Database) -> None:
               left join codes ak on ak.id = a.code left join codes hk on hk.id = h.code
               where a.origin != 'human' group by a.id) as review
         where codings.id = review.auto_id""")
+    db.execute(f"""update codings set review_state = case
+          when status in ('human', 'accepted') then '{CONFIRMED}' when status = 'rejected' then '{REJECTED}'
+          else '{UNREVIEWED}' end""")
 
 
 def _within(code_alias: str, ancestor: str) -> str:

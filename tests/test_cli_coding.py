@@ -233,7 +233,8 @@ async def test_datasette_shows_codings_facets_and_the_canned_queries(datasette, 
     response = await datasette.client.get("/bolyst/codings.json?_size=0")
     assert response.status_code == 200
     facets = response.json()["facet_results"]
-    assert {"theme", "code", "status", "coder"} <= set(facets)
+    assert {"theme", "code", "status", "coder", "review_state", "origin"} <= set(facets)
+    assert {f["value"] for f in facets["review_state"]["results"]} <= {"confirmed", "rejected", "unreviewed"}
     themes = {f["value"] for f in facets["theme"]["results"]}
     assert themes <= {"push", "pull", "stay", "retain"} and len(themes) >= 3
 
@@ -242,8 +243,10 @@ async def test_datasette_shows_codings_facets_and_the_canned_queries(datasette, 
     quotes = response.json()
     assert quotes and all(q["citation"] and q["quote"] and q["codes"] for q in quotes)
     expected = built_db.execute("select count(distinct excerpt) from codings where theme = 'push' "
-                                "and status != 'rejected' and origin != 'model'").fetchone()[0]
-    assert len(quotes) == expected
+                                "and status in ('human', 'accepted')").fetchone()[0]
+    assert len(quotes) == expected and {q["review_state"] for q in quotes} == {"confirmed"}
+    more = (await datasette.client.get("/bolyst/quotes_for_theme.json?theme=push&unreviewed=1&_shape=array")).json()
+    assert len(more) > len(quotes) and {q["review_state"] for q in more} == {"confirmed", "unreviewed"}
 
     excerpt = quotes[0]["excerpt"]
     response = await datasette.client.get(f"/bolyst/codes_of_excerpt.json?excerpt={excerpt}&_shape=array")

@@ -122,8 +122,8 @@ def test_human_decisions_survive_recoding_and_rebuilds(tmp_path):
     assert _codings(db) == expected
     assert (coding / "decisions" / "tester.yaml").read_text(encoding="utf-8") == DECISIONS
     assert db["coding_decisions"].count == 3
-    push = [r["excerpt"] for r in db.query(_quotes_sql(), {"theme": "push"})]
-    stay = {r["excerpt"]: r["coders"] for r in db.query(_quotes_sql(), {"theme": "stay"})}
+    push = [r["excerpt"] for r in db.query(_quotes_sql(), {"theme": "push", "unreviewed": ""})]
+    stay = {r["excerpt"]: r["coders"] for r in db.query(_quotes_sql(), {"theme": "stay", "unreviewed": ""})}
     assert LONELY not in push  # rejected by the human: not a push quote
     assert stay[OTHER] == "tester"  # added by the human
 

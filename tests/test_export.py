@@ -13,6 +13,7 @@ from bolyst.site.cli.main import cli
 from bolyst.site.export.evidence import evidence, export
 from bolyst.site.export.filters import Filters
 from bolyst.site.export.md import escape, markdown
+from bolyst.site.export.labels import CodeLabel
 from bolyst.site.export.query import Evidence, Quote, Reference, Theme
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
@@ -29,10 +30,12 @@ def write_and_read(db, filters: Filters, fmt: str, tmp_path: Path) -> Path:
 
 
 def stay_refugee_quotes(built_db) -> list[dict]:
-    """The expected selection, computed independently of the exporter: effective 'stay' codings of refugees."""
+    """The expected selection, computed independently of the exporter: 'stay' codings of refugees that a person
+    confirmed (a human coding, or an automatic one a human accepted)."""
     return list(built_db.query(
         "select distinct e.id, e.text, e.citation, e.source from excerpts e join codings c on c.excerpt = e.id "
-        "where (c.code = 'stay' or c.code like 'stay.%') and c.status != 'rejected' and e.speaker_role = 'refugee' "
+        "where (c.code = 'stay' or c.code like 'stay.%') and c.status in ('human', 'accepted') "
+        "and e.speaker_role = 'refugee' "
         "order by e.id"))
 
 
@@ -136,7 +139,7 @@ NASTY = "1. <script>alert('x')</script> *ikke fet* [lenke](javascript:x) & `kode
 def synthetic_evidence() -> Evidence:
     quote = Quote(excerpt="syntetisk/test", text=NASTY, kind="quote", speaker="<b>Testperson</b>", role="refugee",
                   place="Nord-Norge", source="syntetisk", citation="Syntetisk <i>kilde</i>, l. 1–2.",
-                  codes=(("push", "Push <em>"),), themes=("push",))
+                  codes=(CodeLabel("push", "Push <em>", "push", "human", "confirmed"),), themes=("push",))
     return Evidence(filters={"code": "push"}, description=("theme/code: push",), exported=TODAY, built=TODAY,
                     quotes=(quote,), themes=(Theme("push", "Push *", None, (quote,)),), uncoded=(), numbers=(),
                     references=(Reference("syntetisk", "Syntetisk 2026", "Testforfatter (2026). <Tittel>."),))
@@ -148,7 +151,8 @@ def test_markdown_escapes_quotes_so_html_rendering_shows_them_verbatim():
     assert soup.find_all(["script", "em", "i", "b", "a", "ol"]) == []
     assert [h.get_text() for h in soup.find_all(["h1", "h2"])] == ["Bolyst evidence", "Push * (push)", "References"]
     assert [el.name for el in soup.find("blockquote").find_all(True)] == ["p"]
-    assert [c.get_text() for c in soup.find_all("code")] == ["syntetisk/test"]  # the excerpt id
+    assert [c.get_text() for c in soup.find_all("code")] == [  # the excerpt id and its page
+        "syntetisk/test", "/-/bolyst/excerpt/syntetisk_test/index.html"]
     assert soup.find("blockquote").get_text().strip().split("\n") == NASTY.split("\n")
     assert "Syntetisk <i>kilde</i>, l. 1–2." in soup.get_text()
 

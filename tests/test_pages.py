@@ -60,8 +60,10 @@ def test_theme_page_has_known_quote_with_citation(site: Path) -> None:
     assert figure.select_one("cite").get_text() == QUOTE_CITATION
     assert figure.select_one("a.rowlink")["href"] == (
         "http://127.0.0.1:8001/bolyst/excerpts/fafo-2025-14~2Fsyrisk-flyktning-ostfold-ensomme-i-nord")
-    evidence = figure.find_next_sibling("p", class_="coded").get_text(" ", strip=True)
-    assert "«ensomme»" in evidence
+    label = figure.select_one("li.code[data-code='push.loneliness']")
+    assert label.a.get_text() == "Ensomhet og manglende tilhørighet" and label["data-state"] == "confirmed"
+    assert "«ensomme»" in label.get_text() and label["data-origin"]
+    assert figure.select_one("a.pagelink")["href"] == "../../excerpt/" + QUOTE_ID.replace("/", "_") + "/index.html"
     # the theme page (push) shows the quotes of its sub-codes too
     theme = soup(site, "code/push/index.html")
     on_theme = {f["id"] for f in theme.select("figure[id^=q-]")}
@@ -134,7 +136,7 @@ def test_cli_site_build_with_datasette_url(built_db_path: Path, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "table links → https://data.example.org/" in result.output
     assert re.search(r"^Wrote \d+ pages in [\d.]+s \(1 home, 1 themes, \d+ code, 1 municipalities, 357 "
-                     r"municipality, 357 compare, 1 sources, \d+ source, 1 reliability\)\.$", result.output, re.MULTILINE)
+                     r"municipality, 357 compare, 1 sources, \d+ source, 1 reliability, \d+ excerpt\)\.$", result.output, re.MULTILINE)
     home = soup(tmp_path / "out", "index.html")
     assert home.select_one('a[href^="https://data.example.org/bolyst/search_quotes"]')
 
@@ -165,10 +167,15 @@ async def test_datasette_serves_municipality_and_theme_pages(datasette) -> None:
 
 
 def test_code_total_agrees_with_theme_matrix_charts(site: Path, built_db) -> None:
-    # Two independent counts: the page's total (codings not rejected) and the stats stage's theme_matrix.
+    # The charts count what the stats stage's theme_matrix counts (human decisions, else rule suggestions), and
+    # the page says that count beside the confirmed one; checked against the codings table independently.
     for code in ("push", "stay.settlement_rights"):
         page = soup(site, f"code/{code}/index.html")
-        total = int(page.select_one("#prevalence + p.big strong").get_text())
+        total = int(page.select_one("#prevalence ~ p.matrix strong").get_text())
+        confirmed = int(page.select_one("#prevalence + p.big strong").get_text())
+        assert confirmed == built_db.execute(
+            "select count(distinct excerpt) from codings where review_state = 'confirmed' and (code = ? or code "
+            "like ? || '.%')", [code, code]).fetchone()[0]
         charts = page.select("#prevalence ~ figure.chart")
         assert len(charts) == 4
         for chart in charts:

@@ -53,11 +53,11 @@ def _coding(db: sqlite_utils.Database) -> None:
     db["codings"].insert_all([
         {"id": "a1", "excerpt": "synth/evil", "code": "push.synthetic", "theme": "push", "coder": "auto",
          "origin": "rule", "rule": "push.synthetic.flytte", "span_text": "<script>", "score": 0.8,
-         "status": "accepted"},
+         "status": "accepted", "review_state": "confirmed"},
         {"id": "a2", "excerpt": "synth/evil", "code": "stay", "theme": "stay", "coder": "auto", "origin": "rule",
-         "span_text": "hit", "score": 0.5, "status": "suggested"},
+         "span_text": "hit", "score": 0.5, "status": "suggested", "review_state": "unreviewed"},
         {"id": "a3", "excerpt": "synth/calm", "code": "stay", "theme": "stay", "coder": "auto", "origin": "rule",
-         "span_text": "ble boende", "score": 0.9, "status": "rejected"},
+         "span_text": "ble boende", "score": 0.9, "status": "rejected", "review_state": "rejected"},
     ])
 
 
@@ -112,7 +112,7 @@ def test_every_page_kind_is_written(synthetic_site: Path) -> None:
     pages = sorted(str(p.relative_to(synthetic_site)) for p in synthetic_site.rglob("index.html"))
     expected = ["code/push.synthetic/index.html", "code/push/index.html", "code/stay/index.html", "index.html",
                 "municipalities/index.html", "reliability/index.html", "source/synth/index.html", "sources/index.html",
-                "themes/index.html"]
+                "themes/index.html", "excerpt/synth_calm/index.html", "excerpt/synth_evil/index.html"]
     expected += [f"municipality/{n}/index.html" for n, *_ in MUNIS]
     expected += [f"municipality/{n}/compare/index.html" for n, *_ in MUNIS]
     assert pages == sorted(expected)
@@ -121,7 +121,8 @@ def test_every_page_kind_is_written(synthetic_site: Path) -> None:
 
 
 def test_excerpt_text_and_citation_are_escaped(synthetic_site: Path) -> None:
-    for path in ("source/synth/index.html", "code/push/index.html", "municipality/0301/index.html"):
+    for path in ("source/synth/index.html", "code/push/index.html", "municipality/0301/index.html",
+                 "excerpt/synth_evil/index.html"):
         html = (synthetic_site / path).read_text(encoding="utf-8")
         assert "<script>" not in html, path
         figure = BeautifulSoup(html, "html.parser").select_one("figure#q-synth-evil")
@@ -133,18 +134,26 @@ def test_excerpt_text_and_citation_are_escaped(synthetic_site: Path) -> None:
 
 
 def test_rejected_coding_is_not_counted(synthetic_site: Path) -> None:
-    # synth/calm's only "stay" coding was rejected by a human: the stay page counts 1 excerpt, not 2.
+    # synth/calm's only "stay" coding was rejected by a human: it is counted and shown nowhere; synth/evil's
+    # "stay" is an unreviewed rule suggestion: counted and shown apart, never as evidence.
     soup = _soup(synthetic_site, "code/stay/index.html")
-    assert soup.select_one("#prevalence + p.big strong").get_text() == "1"
-    assert [f["id"] for f in soup.select("#quotes ~ figure.excerpt")] == ["q-synth-evil"]
+    assert [s.get_text() for s in soup.select("#prevalence + p.big strong")] == ["0", "1"]
+    assert [f["id"] for f in soup.select("#quotes ~ figure.excerpt")] == []
+    assert [f["id"] for f in soup.select("section.suggestions figure.excerpt")] == ["q-synth-evil"]
+    assert soup.select_one("section.suggestions h2").get_text(" ", strip=True).startswith(
+        "Forslag fra automatisk koding, ikke kontrollert")
+    assert "q-synth-calm" not in str(soup)
 
 
 def test_code_page_shows_evidence_rule_and_human_mark(synthetic_site: Path) -> None:
     soup = _soup(synthetic_site, "code/push.synthetic/index.html")
-    coded = soup.select_one("figure#q-synth-evil + p.coded")
-    assert coded.strong.get_text() == "✔ menneskekodet"
-    assert "«<script>»" in coded.get_text()
-    assert coded.select_one("code").get_text() == "push.synthetic.flytte"
+    coded = soup.select_one("figure#q-synth-evil li.code[data-code='push.synthetic']")
+    assert coded["data-origin"] == "rule" and coded["data-state"] == "confirmed"
+    assert coded.select_one(".state").get_text(" ", strip=True) == "✔ bekreftet confirmed"
+    assert coded.select_one(".span").get_text() == "«<script>»"
+    assert coded.select_one(".rules code").get_text() == "push.synthetic.flytte"
+    unreviewed = soup.select_one("figure#q-synth-evil li.code[data-code='stay']")
+    assert unreviewed["data-state"] == "unreviewed" and "ikke kontrollert" in unreviewed.get_text()
     # the findings section searched for the lemma of the code's rule
     finding = soup.select_one("#findings ~ ul.findings li blockquote p")
     assert finding.get_text() == "Fraflytting <var> 12,5 prosent."

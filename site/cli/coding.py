@@ -14,28 +14,9 @@ from pathlib import Path
 
 import click
 
-from .options import DB_OPTION, current_project
-
-CODING_DIR_OPTION = click.option(
-    "--coding-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Folder with codebook.yaml and decisions/, instead of the project's.")
-
-
-def _folders(coding_dir: Path | None):
-    """The project's codebook and decision folders, or those of --coding-dir."""
-    from bolyst.corpus.project import with_folders
-
-    return with_folders(current_project(), None, coding_dir)
-
-
-def _open_db(db_path: Path):
-    import sqlite_utils
-    from bolyst.corpus.errors import BolystError
-
-    if not db_path.exists():
-        raise BolystError("no database", path=db_path, fix="run `bolyst build` first (or pass --db)")
-    return sqlite_utils.Database(db_path)
-
+from .coding_io import CODING_DIR_OPTION, _folders, _open_db
+from .llm import llm_options
+from .options import DB_OPTION
 
 @click.command()
 @DB_OPTION
@@ -43,7 +24,8 @@ def _open_db(db_path: Path):
 @click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
               help='Code JSON Lines instead of the corpus: {"id", "text", "lang"} per line in, one result per '
                    "line out on stdout.")
-def code(db_path: Path, coding_dir: Path | None, jsonl) -> None:
+@llm_options
+def code(db_path: Path, coding_dir: Path | None, jsonl, **llm) -> None:
     """Code the corpus in the database with the codebook (or code JSON Lines with --jsonl).
 
     Automatic codings are replaced; human decisions (coding/decisions/*.yaml) are re-read, never
@@ -51,18 +33,34 @@ def code(db_path: Path, coding_dir: Path | None, jsonl) -> None:
     {"id", "themes": [...], "codes": [{"code", "theme", "rule", "start", "end", "text", "score"}]};
     a bad input line is reported on stderr with its number and the other lines are still coded.
 
+    With --llm-url, a language model at that OpenAI-compatible endpoint codes the excerpts too (coder
+    llm:<model>, origin llm, review state unreviewed) and its agreement with the human coders is printed
+    per theme and language. Off by default: nothing leaves the machine without --llm-url. Answers are
+    cached, so a second run sends nothing; --dry-run prints the request for one excerpt.
+
     \b
     Example:
       bolyst code --db bolyst.db
       echo '{"id": "q1", "text": "Vi var så ensomme her.", "lang": "nb"}' | bolyst code --jsonl -
+      bolyst code --llm-url http://localhost:11434/v1 --llm-model llama3.1 --llm-split test
+      BOLYST_LLM_KEY=… bolyst code --llm-url https://api.example.com/v1 --llm-model some-model --dry-run
     """
     folders = _folders(coding_dir)
+    if llm["llm_url"]:
+        from .llm import make_client
+
+        make_client(llm)  # a bad URL fails here, before any coding
     if jsonl is not None:
-        _code_jsonl(folders.coding_dir, jsonl, _model_dir(folders, coding_dir))
+        _code_jsonl(folders.coding_dir, jsonl, _model_dir(folders, coding_dir), llm, folders.root)
         return
     from bolyst.coding.build import code_corpus, theme_counts
 
     db = _open_db(db_path)
+    if llm["llm_url"] and llm["dry_run"]:
+        from .llm import code_corpus_llm
+
+        code_corpus_llm(db, folders, llm, folders.root)
+        return
     click.echo(f"Coding the excerpts in {db_path} with {folders.coding_dir / 'codebook.yaml'} …", err=True)
     with db.conn:
         counts = code_corpus(db, folders.coding_dir, folders.decisions_dirs)
@@ -72,9 +70,13 @@ def code(db_path: Path, coding_dir: Path | None, jsonl) -> None:
     for row in theme_counts(db):
         click.echo(f"{row['theme']:<10} {row['auto_excerpts']:>16} {row['auto_codings']:>15} "
                    f"{row['model_excerpts']:>17} {row['human_excerpts']:>17}")
+    if llm["llm_url"]:
+        from .llm import code_corpus_llm
+
+        code_corpus_llm(db, folders, llm, folders.root)
 
 
-def _code_jsonl(coding_dir: Path, stream, model_dir: Path) -> None:
+def _code_jsonl(coding_dir: Path, stream, model_dir: Path, llm: dict, root: Path | None) -> None:
     from bolyst.coding.build import CODEBOOK, cached_nlp
     from bolyst.coding.codebook import load_codebook
     from bolyst.coding.jsonl import code_jsonl
@@ -84,86 +86,32 @@ def _code_jsonl(coding_dir: Path, stream, model_dir: Path) -> None:
     model = load_model(model_dir) or load_model()  # the project's own model, else the shipped one
     name = "<stdin>" if stream.name == "<stdin>" else stream.name
     failed = 0
-    for result in code_jsonl(nlp, stream, name, model):
+    lines = list(stream)
+    results = list(code_jsonl(nlp, lines, name, model))
+    llm_codes: dict[str, list[dict]] = {}
+    if llm["llm_url"]:
+        from bolyst.coding.jsonl import parse_line
+
+        from .llm import dry_run, llm_jsonl_codes
+
+        texts = [parse_line(lines[r.line - 1], r.line, name)[0] for r in results if r.output]
+        if llm["dry_run"]:
+            dry_run(nlp.codebook, texts)
+            return
+        llm_codes = llm_jsonl_codes(nlp.codebook, texts, llm, root)
+    for result in results:
         if result.error:
             failed += 1
             click.echo(f"Error: {result.error}", err=True)
         else:
-            click.echo(json.dumps(result.output, ensure_ascii=False))
+            output = dict(result.output)
+            if llm["llm_url"]:
+                extra = llm_codes.get(str(output["id"]), [])
+                output["codes"] = output["codes"] + extra
+                output["themes"] = sorted(set(output["themes"]) | {c["theme"] for c in extra})
+            click.echo(json.dumps(output, ensure_ascii=False))
     if failed:
         click.echo(f"{failed} line(s) had errors; the others were coded.", err=True)
-        sys.exit(1)
-
-
-@click.group()
-def review() -> None:
-    """Review automatic codings in a spreadsheet and import the decisions.
-
-    \b
-    Example:
-      bolyst review export --out sheet.xlsx
-      bolyst review import sheet.xlsx --coder lead-researcher
-    """
-
-
-@review.command(name="export")
-@DB_OPTION
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Sheet to write: *.csv or *.xlsx.")
-@click.option("--split", type=click.Choice(["training", "heldout", "dev", "test"]), default=None,
-              help="Only excerpts of this split (seed documents: training, heldout; development set: dev, test).")
-@click.option("--theme", default=None, help="Only suggestions of this theme (and excerpts without any).")
-def review_export(db_path: Path, out: Path, split: str | None, theme: str | None) -> None:
-    """Write a review sheet: each excerpt with its citation, suggested codes and the evidence.
-
-    Fill the 'decision' column (accept, reject or add) and 'note'; to add a code, write its id in
-    'code'. Then run `bolyst review import`.
-
-    \b
-    Example:
-      bolyst review export --out sheet.xlsx --split heldout
-    """
-    from bolyst.coding.review import review_export as export
-
-    count = export(_open_db(db_path), out, split=split, theme=theme)
-    click.echo(f"Wrote {count} rows to {out}.")
-
-
-@review.command(name="import")
-@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--coder", required=True, help="Your coder id, e.g. lead-researcher (decisions/<coder>.yaml).")
-@DB_OPTION
-@CODING_DIR_OPTION
-@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Date of the decisions (default: today).")
-def review_import(sheet: Path, coder: str, db_path: Path, coding_dir: Path | None, date) -> None:
-    """Append the decisions of a filled-in review sheet to the project's decisions/CODER.yaml.
-
-    Earlier decisions stay in the file; a later one on the same excerpt and code supersedes them.
-    Rows with unknown excerpts or codes are reported by row number; the other rows are imported.
-    The database (when it exists) is updated with the new decisions.
-
-    \b
-    Example:
-      bolyst review import sheet.xlsx --coder lead-researcher
-    """
-    from bolyst.coding.build import sync_decisions
-    from bolyst.coding.review import review_import as run_import
-
-    folders = _folders(coding_dir).writable("bolyst review import", _folders(coding_dir).decisions_dir)
-    db = _open_db(db_path)
-    result = run_import(db, sheet, coder, folders.coding_dir, date=date.date() if date else None,
-                        decisions_dir=folders.decisions_dir)
-    for error in result.errors:
-        click.echo(f"Error: {error}", err=True)
-    click.echo(f"Imported {result.imported} decision(s) into {folders.decisions_dir / (coder + '.yaml')}"
-               f" ({result.unchanged} already recorded).")
-    if result.imported and "codings" in db.table_names():
-        with db.conn:
-            sync_decisions(db, folders.coding_dir, folders.decisions_dirs)
-        click.echo(f"Updated the codings in {db_path}.")
-    if result.errors:
-        click.echo(f"{len(result.errors)} row(s) had errors; the others were imported.", err=True)
         sys.exit(1)
 
 
@@ -379,7 +327,8 @@ def format_cv(results: list[dict], themes: tuple[str, ...], default) -> str:
 
 def register(group: click.Group) -> None:
     """Add this area's commands to ``group``."""
+    from .review import review
     group.add_command(code)
-    group.add_command(review)
+    group.add_command(review)  # site/cli/review.py
     group.add_command(agreement)
     group.add_command(model)

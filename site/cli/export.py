@@ -10,7 +10,7 @@ import click
 
 from .options import DB_OPTION, current_project
 
-EVIDENCE = ("md", "docx", "csv", "json")
+EVIDENCE = ("md", "docx", "csv", "json", "xlsx")
 QDA = ("qdpx", "qdc")
 
 
@@ -35,6 +35,10 @@ def _format(out: Path | None, fmt: str | None) -> str:
 @click.option("--centrality", type=click.IntRange(1, 6), default=None, help="SSB centrality class 1–6.")
 @click.option("--role", default=None, help="Speaker role, e.g. refugee or municipal_employee.")
 @click.option("--source", default=None, help="Source id, e.g. fafo-2025-14.")
+@click.option("--include-unreviewed", is_flag=True,
+              help="Also list automatic suggestions nobody has reviewed, apart and marked «Forslag fra automatisk "
+                   "koding, ikke kontrollert / Automatic suggestions, not reviewed» (default: only codings a "
+                   "person confirmed are evidence; rejected ones never appear).")
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Corpus folder instead of the project's (qdpx only).")
 @click.option("--coding", "coding_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -47,9 +51,9 @@ def _format(out: Path | None, fmt: str | None) -> str:
 def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir: Path | None,
                    coding_dir: Path | None, include_automatic: bool = False, lead_coder: str | None = None,
                    **filters) -> None:
-    """Export evidence for a report (md, docx, csv, json) or the whole project for QDA tools (qdpx, qdc).
+    """Export evidence for a report (md, docx, csv, json, xlsx) or the whole project for QDA tools (qdpx, qdc).
 
-    Evidence exports hold the excerpts that pass every filter, under the themes they are coded with,
+    Evidence exports hold the excerpts that pass every filter, under the themes a person confirmed,
     each with its citation, the key numbers of the municipalities in scope (year, source) and the
     references; they state their filters and dates. A .qdpx is a REFI-QDA project (NVivo, ATLAS.ti,
     MAXQDA, QualCoder): one document per source, each excerpt a coded selection; a .qdc is the
@@ -58,6 +62,7 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
     \b
     Example:
       bolyst export push-nord.docx --theme push --landsdel Nord-Norge
+      bolyst export push-all.md --theme push --include-unreviewed
       bolyst export tynset.md --municipality Tynset --comparables
       bolyst export - --format csv --role refugee > refugees.csv
       bolyst export bolyst.qdpx
@@ -71,7 +76,7 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
     db = sqlite_utils.Database(db_path)
     if fmt in QDA:
         if any(v for v in filters.values()):
-            raise ExportError("filters apply to evidence exports (md, docx, csv, json) only",
+            raise ExportError("filters apply to evidence exports (md, docx, csv, json, xlsx) only",
                               fix="a QDA project holds the whole corpus; drop the filters")
         _export_qda(db, out or Path(f"bolyst.{fmt}"), fmt, corpus_dir, coding_dir, include_automatic,
                     lead_coder)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -44,13 +45,33 @@ def _echo_peers(peers) -> None:
                    f"{_num(v.get('moved_in_share'), '.1f'):>9} {_num(v.get('income'), ',.0f'):>9}  {differs}")
 
 
-def _echo_quotes(quotes, max_quotes: int) -> None:
+_UNSAFE = re.compile(r"[^\w.\-]")  # as the pages' links.segment: an excerpt id as a path segment
+
+
+def _quote_labels(db_path: Path, ids: list[str]) -> dict[str, list[dict]]:
+    """Per excerpt: its codes as every quote shows them (the coding stage's excerpt_codes view)."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(db_path)
+    if "excerpt_codes" not in db.view_names():
+        return {}
+    return {i: list(db.query("select code, label_nb, origins, review_state from excerpt_codes where excerpt = ? "
+                             "and review_state != 'rejected' order by review_state, position", [i])) for i in ids}
+
+
+def _echo_quotes(quotes, max_quotes: int, labels: dict[str, list[dict]] | None = None) -> None:
     click.echo(f"\nQuotes linked to these municipalities ({len(quotes)}; exact and mentions first, then "
                "anonymised profiles they match):")
     shown = quotes if max_quotes <= 0 else quotes[:max_quotes]
     for q in shown:
         click.echo(textwrap.fill(f"«{q.text}»", width=100, initial_indent="  ", subsequent_indent="   "))
         click.echo(textwrap.fill(q.citation, width=100, initial_indent="    — ", subsequent_indent="      "))
+        if labels is not None:
+            codes = "; ".join(f"{c['label_nb']} ({c['code']}; {c['origins']}; "
+                              f"{'confirmed' if c['review_state'] == 'confirmed' else 'NOT REVIEWED'})"
+                              for c in labels.get(q.excerpt, [])) or "not coded"
+            click.echo(textwrap.fill("codes: " + codes, width=100, initial_indent="    ", subsequent_indent="      "))
+            click.echo(f"    excerpt page: /-/bolyst/excerpt/{_UNSAFE.sub('_', q.excerpt)}/")
         linked = "; ".join(f"{name} ({kind})" for name, kind, _ in q.links)
         click.echo(textwrap.fill("linked to: " + linked, width=100, initial_indent="    ",
                                  subsequent_indent="      "))
@@ -82,7 +103,8 @@ def compare_command(municipality: str, db_path: Path, top: int, max_quotes: int)
 
     result = compare(db_path, municipality, k=top)
     _echo_peers(result.peers)
-    _echo_quotes(result.quotes, max_quotes)
+    shown = result.quotes if max_quotes <= 0 else result.quotes[:max_quotes]
+    _echo_quotes(result.quotes, max_quotes, _quote_labels(db_path, [q.excerpt for q in shown]))
 
 
 @click.group(name="stats")

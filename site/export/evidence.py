@@ -34,7 +34,7 @@ def evidence(db: sqlite_utils.Database, filters: Filters, today: str | None = No
 
 
 def export(db: sqlite_utils.Database, filters: Filters, fmt: str, today: str | None = None) -> bytes:
-    """The evidence as ``fmt`` (md, docx, csv, json)."""
+    """The evidence as ``fmt`` (md, docx, csv, json, xlsx)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}", fix=f"use one of: {', '.join(FORMATS)}")
     found = evidence(db, filters, today)
@@ -46,6 +46,10 @@ def export(db: sqlite_utils.Database, filters: Filters, fmt: str, today: str | N
         from .word import docx
 
         return docx(found)
+    if fmt == "xlsx":
+        from .sheet import to_xlsx
+
+        return to_xlsx(found)
     from .tabular import to_csv, to_json
 
     return to_csv(found) if fmt == "csv" else to_json(found)

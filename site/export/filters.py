@@ -9,7 +9,8 @@ from bolyst.corpus.errors import ExportError
 
 FORMATS = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8",
            "json": "application/json; charset=utf-8",
-           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Filters:
     centrality: int | None = None  # SSB centrality class 1–6
     role: str | None = None  # speaker role: refugee, labour_migrant, …
     source: str | None = None  # source id
+    include_unreviewed: bool = False  # also automatic suggestions nobody has reviewed (marked, kept apart)
 
     @classmethod
     def from_args(cls, args: dict[str, Any]) -> Filters:
@@ -35,10 +37,11 @@ class Filters:
         if centrality is not None and not (centrality.isdigit() and 1 <= int(centrality) <= 6):
             raise ExportError(f"centrality is {centrality!r}", fix="give an SSB centrality class 1–6")
         comparables = text("comparables")
+        unreviewed = (text("include_unreviewed") or "").lower() not in ("", "0", "false", "no", "off")
         return cls(code=text("code") or text("theme"), municipality=text("municipality"),
                    comparables=(comparables or "").lower() not in ("", "0", "false", "no", "off"),
                    landsdel=text("landsdel"), centrality=int(centrality) if centrality else None,
-                   role=text("role"), source=text("source"))
+                   role=text("role"), source=text("source"), include_unreviewed=unreviewed)
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)

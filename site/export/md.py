@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .query import Evidence, Number, Quote
+from .labels import SUGGESTIONS_EN, SUGGESTIONS_NB
+from .query import Evidence, Number, Quote, Theme
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
@@ -38,12 +39,21 @@ def format_value(n: Number) -> str:
     return f"{n.value:,.1f}".replace(",", "\u202f")
 
 
-def _quote(q: Quote) -> list[str]:
-    details = [f"Codes: {', '.join(f'{escape(label)} ({escape(code)})' for code, label in q.codes)}" if q.codes else None,
+def theme_counts(theme: Theme, included: bool) -> str:
+    """'3 excerpts confirmed by a person; 2 with unreviewed automatic suggestions (listed apart, marked)'."""
+    where = "listed apart below, marked" if included else "left out; --include-unreviewed lists them"
+    return (f"{plural(len(theme.quotes), 'excerpt')} confirmed by a person; "
+            f"{theme.n_unreviewed} with unreviewed automatic suggestions only ({where}).")
+
+
+def _quote(q: Quote, suggestion: bool = False) -> list[str]:
+    mark = ["**[Ikke kontrollert / not reviewed: automatic suggestion]**", ""] if suggestion else []
+    details = [f"Codes: {'; '.join(escape(c.text) for c in q.codes)}" if q.codes else None,
                f"Place: {escape(q.place)}" if q.place else None,
                f"Municipality: {escape(', '.join(q.municipalities))}" if q.municipalities else None,
                "researchers' narrative" if q.kind == "narrative" else None]
-    return [blockquote(q.text), "", f"— {escape(q.citation)} `{q.excerpt}`" + ("  " if any(details) else ""),
+    return [*mark, blockquote(q.text), "", f"— {escape(q.citation)} `{q.excerpt}` (page `{q.page}`)"
+            + ("  " if any(details) else ""),
             " · ".join(d for d in details if d) or "", ""]
 
 
@@ -67,12 +77,19 @@ def markdown(ev: Evidence) -> str:
         lines += [f"## {escape(theme.label)} ({escape(theme.id)})", ""]
         if theme.definition:
             lines += [f"*{escape(theme.definition)}*", ""]
+        lines += [escape(theme_counts(theme, ev.include_unreviewed)), ""]
         for q in theme.quotes:
             lines += _quote(q)
         if not theme.quotes:
-            lines += ["No excerpts with this theme match the filters.", ""]
+            lines += ["No confirmed excerpts with this theme match the filters.", ""]
+        if theme.suggestions:
+            lines += [f"### {SUGGESTIONS_NB} / {SUGGESTIONS_EN}", ""]
+            for q in theme.suggestions:
+                lines += _quote(q, suggestion=True)
     if ev.uncoded or not ev.themes:
         lines += ["## Not coded with a theme" if ev.themes else "## Excerpts", ""]
+        lines += ["Codes confirmed by a person are evidence; codes marked 'unreviewed' are automatic suggestions.",
+                  ""] if not ev.themes else []
         for q in ev.uncoded or ev.quotes:
             lines += _quote(q)
     if ev.numbers:

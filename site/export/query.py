@@ -8,7 +8,8 @@ built yet (municipality statistics) says so instead of exporting nothing.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlite_utils
@@ -16,13 +17,12 @@ from bolyst.corpus.errors import ExportError, UnknownMunicipality
 from bolyst.corpus.records import ROLES
 
 from .filters import Filters
+from .labels import CodeLabel, code_labels, unreviewed_counts
+from .numbers import KEY_INDICATORS, NAMED_LINKS, Number, numbers as _numbers  # noqa: F401
 
-#: Key indicators in the numbers table (ids of the stats stage's indicators table), in this order.
-KEY_INDICATORS = ("population", "immigrants_share", "refugee_reason_share", "refugees_settled",
-                  "refugees_moved_in_share", "median_household_income", "net_migration")
-NAMED_LINKS = "('exact', 'mention')"  # excerpt_places links where the source names the municipality
-MAX_MUNICIPALITIES = 30
-EFFECTIVE = "status != 'rejected' and origin != 'model'"  # codings a human has not turned down (not the model's)
+
+
+_UNSAFE = re.compile(r"[^\w.\-]")  # as pages.links.segment: an id as one path segment
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,20 @@ class Quote:
     place: str | None
     source: str
     citation: str
-    codes: tuple[tuple[str, str], ...] = ()  # (code id, label)
-    themes: tuple[str, ...] = ()
+    codes: tuple[CodeLabel, ...] = ()  # confirmed codes (and unreviewed ones with include_unreviewed)
+    themes: tuple[str, ...] = ()  # themes with a confirmed code: what the quote is evidence of
     municipalities: tuple[str, ...] = ()  # names of municipalities the source names
+    suggested: tuple[str, ...] = ()  # themes only automatic coders suggest, nobody has reviewed
+
+    @property
+    def page(self) -> str:
+        """The excerpt's own page as `bolyst serve` serves it (the static site has it at excerpt/<id>/)."""
+        return f"/-/bolyst/excerpt/{_UNSAFE.sub('_', self.excerpt)}/index.html"
+
+    @property
+    def review_state(self) -> str:
+        """confirmed (evidence of a theme), unreviewed (only automatic suggestions) or '' (no codes)."""
+        return "confirmed" if self.themes else "unreviewed" if self.suggested else ""
 
 
 @dataclass(frozen=True)
@@ -45,22 +56,9 @@ class Theme:
     id: str
     label: str
     definition: str | None
-    quotes: tuple[Quote, ...]
-
-
-@dataclass(frozen=True)
-class Number:
-    municipality: str
-    name: str
-    relation: str  # selected, comparable (rank n), named in quotes
-    indicator: str
-    label: str
-    value: float
-    unit: str | None
-    year: int
-    source: str | None
-    table_id: str | None
-    flag: str | None
+    quotes: tuple[Quote, ...]  # confirmed: the evidence
+    suggestions: tuple[Quote, ...] = ()  # unreviewed automatic suggestions (with include_unreviewed), marked
+    n_unreviewed: int = 0  # excerpts with only unreviewed suggestions of this theme (listed or left out)
 
 
 @dataclass(frozen=True)
@@ -82,6 +80,7 @@ class Evidence:
     numbers: tuple[Number, ...]
     references: tuple[Reference, ...]
     notes: tuple[str, ...] = ()
+    include_unreviewed: bool = False
 
 
 def _has(db: sqlite_utils.Database, *tables: str) -> bool:
@@ -145,7 +144,7 @@ def _check(db: sqlite_utils.Database, filters: Filters) -> None:
 def _where(filters: Filters, scope: list[tuple[str, str, str]]) -> tuple[str, dict[str, Any]]:
     clauses, params = ["1"], {}
     if filters.code:
-        clauses.append(f"e.id in (select excerpt from codings where {EFFECTIVE} "
+        clauses.append("e.id in (select excerpt from excerpt_codes where review_state in ('confirmed', 'unreviewed') "
                        "and (code = :code or code like :code || '.%'))")
         params["code"] = filters.code
     if scope:
@@ -170,16 +169,14 @@ def _where(filters: Filters, scope: list[tuple[str, str, str]]) -> tuple[str, di
 
 
 def _quotes(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> list[Quote]:
+    """Every excerpt passing ``where``, with its confirmed and unreviewed codes."""
     rows = list(db.query(
         "select e.id, e.text, e.kind, sp.label as speaker, e.speaker_role as role, "
         "coalesce(pl.label, e.place_description) as place, e.source, e.citation from excerpts e "
         "left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place "
         f"where {where} order by e.source, e.line_start, e.id", params))
-    codes: dict[str, list[tuple[str, str, str]]] = {}
-    if _has(db, "codings", "codes"):
-        for r in db.query(f"select c.excerpt, c.code, c.theme, k.label_nb from codings c join codes k on k.id = c.code "
-                          f"where c.{EFFECTIVE} group by c.excerpt, c.code order by k.position"):
-            codes.setdefault(r["excerpt"], []).append((r["code"], r["label_nb"], r["theme"]))
+    codes = code_labels(db, include_unreviewed=True)
+    suggested = unreviewed_counts(db)
     places: dict[str, list[str]] = {}
     if _has(db, "excerpt_places", "municipalities"):
         for r in db.query(f"select distinct ep.excerpt, m.name from excerpt_places ep join municipalities m "
@@ -187,55 +184,47 @@ def _quotes(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> li
             places.setdefault(r["excerpt"], []).append(r["name"])
     return [Quote(excerpt=r["id"], text=r["text"], kind=r["kind"], speaker=r["speaker"], role=r["role"],
                   place=r["place"], source=r["source"], citation=r["citation"],
-                  codes=tuple((c, label) for c, label, _ in codes.get(r["id"], [])),
-                  themes=tuple(dict.fromkeys(t for _, _, t in codes.get(r["id"], []))),
-                  municipalities=tuple(places.get(r["id"], []))) for r in rows]
+                  codes=tuple(codes.get(r["id"], [])),
+                  themes=tuple(dict.fromkeys(c.theme for c in codes.get(r["id"], []) if c.review_state == "confirmed")),
+                  municipalities=tuple(places.get(r["id"], [])),
+                  suggested=tuple(sorted(suggested.get(r["id"], ())))) for r in rows]
 
 
-def _themes(db: sqlite_utils.Database, quotes: list[Quote], code: str | None) -> list[Theme]:
+def under(q: Quote, target: str, state: str) -> bool:
+    """Does ``q`` carry ``target`` (a theme or code) or a code under it, in review ``state``?"""
+    return any((c.code == target or c.code.startswith(target + ".")) and c.review_state == state for c in q.codes)
+
+
+def _themes(db: sqlite_utils.Database, quotes: list[Quote], code: str | None, unreviewed: bool) -> list[Theme]:
+    """Each theme (only the filter's, with a code filter) with its confirmed quotes, its unreviewed
+    suggestions (listed only with ``unreviewed``) and how many excerpts only have suggestions."""
     if not _has(db, "codes"):
         return []
     rows = db.query("select id, label_nb, definition, theme from codes where parent is null order by position")
-    wanted = None
-    if code:
-        wanted = db.execute("select theme from codes where id = ?", [code]).fetchone()[0]
-    in_code = (lambda q: any(c == code or c.startswith(code + ".") for c, _ in q.codes)) if code else (lambda q: True)
-    return [Theme(r["id"], r["label_nb"], r["definition"],
-                  tuple(q for q in quotes if r["id"] in q.themes and in_code(q)))
-            for r in rows if wanted is None or r["id"] == wanted]
-
-
-def _numbers(db: sqlite_utils.Database, scope: list[tuple[str, str, str]], quotes: list[Quote],
-             notes: list[str]) -> list[Number]:
-    if not _has(db, "municipality_stats", "indicators", "municipalities"):
-        notes.append("No municipality statistics in this database yet (run `bolyst build`).")
-        return []
-    if not scope and _has(db, "excerpt_places"):
-        ids = [q.excerpt for q in quotes]
-        named = {r["municipality"]: r["name"] for r in db.query(
-            f"select distinct ep.municipality, m.name from excerpt_places ep join municipalities m on m.number = "
-            f"ep.municipality where ep.link_type in {NAMED_LINKS} and ep.excerpt in "
-            f"(select value from json_each(:ids)) order by ep.municipality", {"ids": _json(ids)})}
-        scope = [(n, name, "named in the quotes") for n, name in named.items()]
-    if not db.execute("select 1 from municipality_stats limit 1").fetchone():
-        notes.append("No municipality statistics in this database yet (run `bolyst build`).")
-        return []
-    if len(scope) > MAX_MUNICIPALITIES:
-        notes.append(f"Key numbers are shown for the first {MAX_MUNICIPALITIES} of {len(scope)} municipalities.")
-        scope = scope[:MAX_MUNICIPALITIES]
+    wanted = db.execute("select theme from codes where id = ?", [code]).fetchone()[0] if code else None
     out = []
-    for number, name, relation in scope:
-        for r in db.query(
-                "select s.indicator, i.label_en, s.value, s.unit, s.year, s.source, s.table_id, s.flag "
-                "from municipality_stats s join indicators i on i.id = s.indicator "
-                "where s.municipality = :n and s.value is not null and s.indicator in "
-                "(select value from json_each(:ids)) and s.year = (select max(t.year) from municipality_stats t "
-                "where t.municipality = s.municipality and t.indicator = s.indicator and t.value is not null)",
-                {"n": number, "ids": _json(list(KEY_INDICATORS))}):
-            out.append(Number(number, name, relation, r["indicator"], r["label_en"], r["value"], r["unit"],
-                              r["year"], r["source"], r["table_id"], r["flag"]))
-    order = {k: i for i, k in enumerate(KEY_INDICATORS)}
-    return sorted(out, key=lambda n: ([s[0] for s in scope].index(n.municipality), order[n.indicator]))
+    for r in rows:
+        if wanted is not None and r["id"] != wanted:
+            continue
+        target = code or r["id"]
+        confirmed = tuple(q for q in quotes if under(q, target, "confirmed"))
+        suggested = tuple(q for q in quotes if under(q, target, "unreviewed") and q not in confirmed)
+        out.append(Theme(r["id"], r["label_nb"], r["definition"], confirmed, suggested if unreviewed else (),
+                         len(suggested)))
+    return out
+
+
+def _kept(q: Quote, code: str | None, unreviewed: bool) -> Quote | None:
+    """The quote as an export shows it: without unreviewed codes unless asked; None when it would only be
+    there for codes it must not show (unreviewed suggestions left out, or none under the code filter)."""
+    if not unreviewed:
+        confirmed = tuple(c for c in q.codes if c.review_state == "confirmed")
+        if (code and not under(q, code, "confirmed")) or (q.suggested and not q.themes):
+            return None
+        return replace(q, codes=confirmed, suggested=())
+    if code and not (under(q, code, "confirmed") or under(q, code, "unreviewed")):
+        return None
+    return q
 
 
 def _json(values: list[str]) -> str:
@@ -249,6 +238,8 @@ def describe(filters: Filters, scope: list[tuple[str, str, str]]) -> tuple[str, 
     out = []
     if filters.code:
         out.append(f"theme/code: {filters.code} (and its sub-codes)")
+    if filters.include_unreviewed:
+        out.append("unreviewed automatic suggestions included, marked")
     if scope:
         text = f"municipality: {scope[0][1]} ({scope[0][0]})"
         if filters.comparables:
@@ -265,12 +256,19 @@ def select_evidence(db: sqlite_utils.Database, filters: Filters, exported: str, 
     _check(db, filters)
     scope = _scope(db, filters)
     where, params = _where(filters, scope)
-    quotes = _quotes(db, where, params)
+    found = _quotes(db, where, params)
     notes: list[str] = []
-    themes = _themes(db, quotes, filters.code)
+    counted = {t.id: t.n_unreviewed for t in _themes(db, found, filters.code, False)}
+    quotes = [k for k in (_kept(q, filters.code, filters.include_unreviewed) for q in found) if k is not None]
+    themes = [replace(t, n_unreviewed=counted[t.id])
+              for t in _themes(db, quotes, filters.code, filters.include_unreviewed)]
     if not _has(db, "codings"):
         notes.append("No codings in this database yet: quotes are listed without themes.")
-    uncoded = tuple(q for q in quotes if not q.themes) if not filters.code else ()
+    left_out = len(found) - len(quotes)
+    if left_out and not filters.include_unreviewed:
+        notes.append(f"{left_out} excerpt(s) carry only automatic suggestions nobody has reviewed; they are not "
+                     "presented as evidence here (export with --include-unreviewed to list them, marked).")
+    uncoded = tuple(q for q in quotes if not q.themes and not q.suggested) if not filters.code else ()
     used = sorted({q.source for q in quotes})
     references = [Reference(r["id"], r["short"], r["citation"]) for r in db.query(
         "select id, short, citation from sources where id in (select value from json_each(:ids)) order by short",
@@ -278,4 +276,4 @@ def select_evidence(db: sqlite_utils.Database, filters: Filters, exported: str, 
     return Evidence(filters=filters.as_dict(), description=describe(filters, scope), exported=exported,
                     built=built, quotes=tuple(quotes), themes=tuple(themes), uncoded=uncoded,
                     numbers=tuple(_numbers(db, scope, quotes, notes)), references=tuple(references),
-                    notes=tuple(notes))
+                    notes=tuple(notes), include_unreviewed=filters.include_unreviewed)

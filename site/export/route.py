@@ -1,8 +1,8 @@
-"""``/-/bolyst/export.{md,docx,csv,json}?theme=…&municipality=…``: evidence exports served by Datasette.
+"""``/-/bolyst/export.{md,docx,csv,json,xlsx}?theme=…&municipality=…``: evidence exports served by Datasette.
 
 Query parameters are the filters of :class:`bolyst.site.export.filters.Filters`: ``theme`` (or ``code``),
 ``municipality`` (number or name), ``comparables=1``, ``landsdel``, ``centrality`` (1–6), ``role``,
-``source``. The response is a download (Content-Disposition: attachment) named after the filters; a bad
+``source``, ``include_unreviewed=1`` (also unreviewed automatic suggestions, marked). The response is a download (Content-Disposition: attachment) named after the filters; a bad
 filter is a 400 with the error's message and fix.
 """
 
@@ -15,8 +15,9 @@ from datasette.utils.asgi import Response
 from .evidence import export
 from .filters import FORMATS, Filters, file_name
 
-PATH = r"^/-/bolyst/export\.(?P<format>md|docx|csv|json)$"
-PARAMS = ("theme", "code", "municipality", "comparables", "landsdel", "centrality", "role", "source")
+PATH = r"^/-/bolyst/export\.(?P<format>md|docx|csv|json|xlsx)$"
+PARAMS = ("theme", "code", "municipality", "comparables", "landsdel", "centrality", "role", "source",
+          "include_unreviewed")
 
 
 def _database(datasette):

@@ -9,7 +9,8 @@ import re
 from docx import Document
 from docx.shared import Pt
 
-from .md import VERBATIM, format_value, plural
+from .labels import SUGGESTIONS_EN, SUGGESTIONS_NB
+from .md import VERBATIM, format_value, plural, theme_counts
 from .query import Evidence, Quote
 
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -20,15 +21,18 @@ def clean(text: str | None) -> str:
     return _XML_INVALID.sub("", text or "")
 
 
-def _quote(doc: Document, q: Quote) -> None:
+def _quote(doc: Document, q: Quote, suggestion: bool = False) -> None:
+    if suggestion:
+        mark = doc.add_paragraph().add_run("[Ikke kontrollert / not reviewed: automatic suggestion]")
+        mark.bold = True
     for paragraph in re.split(r"\n\s*\n", q.text.strip()):
         doc.add_paragraph(clean(" ".join(paragraph.split())), style="Quote")
     cite = doc.add_paragraph()
     cite.add_run("— " + clean(q.citation))
-    details = [f"Codes: {', '.join(f'{label} ({code})' for code, label in q.codes)}" if q.codes else "",
+    details = [f"Codes: {'; '.join(c.text for c in q.codes)}" if q.codes else "",
                f"Place: {q.place}" if q.place else "",
                f"Municipality: {', '.join(q.municipalities)}" if q.municipalities else "",
-               f"Excerpt: {q.excerpt}"]
+               f"Excerpt: {q.excerpt} (page {q.page})"]
     small = cite.add_run("\n" + clean(" · ".join(d for d in details if d)))
     small.font.size = Pt(8)
 
@@ -64,10 +68,15 @@ def docx(ev: Evidence) -> bytes:
         doc.add_heading(clean(f"{theme.label} ({theme.id})"), level=1)
         if theme.definition:
             doc.add_paragraph(clean(theme.definition)).runs[0].italic = True
+        doc.add_paragraph(theme_counts(theme, ev.include_unreviewed))
         for q in theme.quotes:
             _quote(doc, q)
         if not theme.quotes:
-            doc.add_paragraph("No excerpts with this theme match the filters.")
+            doc.add_paragraph("No confirmed excerpts with this theme match the filters.")
+        if theme.suggestions:
+            doc.add_heading(f"{SUGGESTIONS_NB} / {SUGGESTIONS_EN}", level=2)
+            for q in theme.suggestions:
+                _quote(doc, q, suggestion=True)
     if ev.uncoded or not ev.themes:
         doc.add_heading("Not coded with a theme" if ev.themes else "Excerpts", level=1)
         for q in ev.uncoded or ev.quotes:

@@ -10,6 +10,7 @@ from typing import Any
 from .charts import Bar, Chart, bar_chart
 
 from .links import Links
+from .quotes import labelled
 from .render import role
 from .store import Result, Store
 
@@ -89,8 +90,10 @@ def code_page(store: Store, key: str, link: Links) -> dict[str, Any] | None:
         "nav": "themes", "code": code, "by_id": by_id,
         "ancestors": _ancestors(code, by_id), "children": [c for c in codes if c["parent"] == key],
         "total": store.run("code_total", code=key).first,
+        "matrix_total": store.value("code_matrix_total", code=key),
         "charts": prevalence_charts(prevalence, code, link), "prevalence": prevalence,
-        "quotes": with_evidence(store.run("code_quotes", code=key, limit=QUOTES)),
+        "quotes": labelled(store, store.run("code_quotes", code=key, confirmed=1, limit=QUOTES)),
+        "suggestions": labelled(store, store.run("code_quotes", code=key, confirmed=0, limit=QUOTES)),
         "cooccurring": store.run("code_cooccurring", code=key),
         "terms": terms, "findings_query": fts_terms(terms), "listed_terms": key in FINDING_TERMS,
         "findings": store.run("code_findings", terms=fts_terms(terms)),
@@ -103,13 +106,6 @@ def _ancestors(code: dict, by_id: dict[str, dict]) -> list[dict]:
         out.insert(0, by_id[parent])
         parent = by_id[parent]["parent"]
     return out
-
-
-def with_evidence(result: Result) -> Result:
-    """Decode the JSON lists of matched texts and rules of each quote."""
-    rows = tuple({**r, "evidence": [t for t in json.loads(r["evidence"]) if t],
-                  "rules": [t for t in json.loads(r["rules"]) if t]} for r in result)
-    return Result(result.name, rows, result.missing, result.params)
 
 
 def prevalence_charts(result: Result, code: dict, link: Links) -> list[Chart]:

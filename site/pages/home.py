@@ -7,6 +7,7 @@ from typing import Any
 from .charts import Bar, bar_chart
 
 from .links import Links
+from .quotes import labelled
 from .render import role
 from .store import Store
 
@@ -21,8 +22,11 @@ def home_page(store: Store, key: None, link: Links) -> dict[str, Any]:
     if themes:
         charts.append(bar_chart(
             "Utdrag per tema / excerpts per theme",
-            "Antall utdrag kodet med hvert tema (inkludert underkoder). Number of excerpts coded with each theme.",
-            [Bar(t["label_nb"].split(" – ")[0], t["n"], f"{t['n_human']} menneskekodet / human-coded") for t in themes],
+            "Antall utdrag der en person har bekreftet temaet (inkludert underkoder); ukontrollerte automatiske "
+            "forslag er ikke talt med. Number of excerpts with the theme confirmed by a person (sub-codes "
+            "included); unreviewed automatic suggestions are not counted.",
+            [Bar(t["label_nb"].split(" – ")[0], t["n"],
+                 f"{t['n_unreviewed']} til i ukontrollerte forslag / more in unreviewed suggestions") for t in themes],
             percent=False, source="tabellene codes og codings",
             links=(("Spørringen / the query", link.query("codes")),)))
     if by_role.rows:
@@ -36,6 +40,6 @@ def home_page(store: Store, key: None, link: Links) -> dict[str, Any]:
         "nav": "home", "counts": store.run("corpus_counts").first, "sources": store.run("sources", cache=True),
         "themes": themes, "codes": codes, "charts": charts, "by_place": store.run("excerpts_by_place"),
         "places_linked": store.run("places_linked"), "indicators": store.run("indicators", cache=True),
-        "search_examples": SEARCH_EXAMPLES, "example": store.run("example_quote").first,
+        "search_examples": SEARCH_EXAMPLES, "example": labelled(store, store.run("example_quote")).first,
         "municipalities": store.run("municipalities", cache=True),
     }

@@ -9,6 +9,7 @@ from .charts import Bar, Chart, Series, bar_chart, line_chart
 
 from .links import Links
 from .queries import KEY_INDICATORS
+from .quotes import labelled, review_counts
 from .render import table_source
 from .store import Result, Store
 
@@ -65,8 +66,9 @@ def municipality_page(store: Store, key: str, link: Links) -> dict[str, Any] | N
         other_numbers=[r for r in numbers if not r["key"]],
         trends=[trend_chart(spec, link, context["muni"]) for spec in _trend_specs(store, key, context)],
         residuals=store.run("residuals", municipality=key), model_labels=MODEL_LABELS,
-        excerpts=store.run("municipality_excerpts", municipality=key),
+        excerpts=labelled(store, store.run("municipality_excerpts", municipality=key)),
     )
+    context["review_counts"] = review_counts(context["excerpts"])
     return context
 
 

@@ -17,14 +17,14 @@ class Query:
     title: str = ""
 
 
-#: Codings in force, one row per (excerpt, code): every coding not rejected by a human (codings.status,
-#: see coding/schema.py); ``human`` = a human applied or confirmed it. The trained model's suggestions
-#: (origin 'model': no rule, no evidence span) are for review, not published evidence.
+#: Codings in force, one row per (excerpt, code): every coding a human has not rejected (codings.review_state,
+#: see coding/schema.py); ``confirmed`` = a person applied or accepted it (evidence), else it is an unreviewed
+#: automatic suggestion (rule, model or llm), counted and shown apart.
 CODED = """
-  select excerpt, code, max(origin = 'human' or status in ('accepted', 'human')) as human, max(score) as score
-  from codings where status != 'rejected' and origin != 'model' group by excerpt, code
+  select excerpt, code, max(review_state = 'confirmed') as confirmed, max(score) as score
+  from codings where review_state != 'rejected' group by excerpt, code
 """
-CODED_NEEDS = ("codings.excerpt", "codings.code", "codings.origin", "codings.score", "codings.status")
+CODED_NEEDS = ("codings.excerpt", "codings.code", "codings.review_state", "codings.score")
 
 #: A code and its sub-codes: ids are dotted ("push.loneliness" is under "push").
 UNDER = "(c.code = :code or c.code like :code || '.%')"
@@ -164,34 +164,41 @@ CODE_NEEDS = ("codes.id", "codes.parent", "codes.label_nb", "codes.label_en", "c
 
 CODING = {
     "codes": Query(f"""
-        with coded as ({CODED})
+        with coded as ({CODED}),
+        per as (select k.id, c.excerpt, max(c.confirmed) as confirmed from codes k
+                join coded c on c.code = k.id or c.code like k.id || '.%' group by k.id, c.excerpt)
         select k.id, k.parent, k.label_nb, k.label_en, k.definition,
-               (select count(distinct c.excerpt) from coded c where c.code = k.id or c.code like k.id || '.%') as n,
-               (select count(distinct c.excerpt) from coded c where (c.code = k.id or c.code like k.id || '.%')
-                  and c.human) as n_human
+               (select count(*) from per p where p.id = k.id and p.confirmed) as n,
+               (select count(*) from per p where p.id = k.id and p.confirmed) as n_human,
+               (select count(*) from per p where p.id = k.id and not p.confirmed) as n_unreviewed
         from codes k order by k.position, k.id""", CODE_NEEDS + CODED_NEEDS + ("codes.position",)),
     "code": Query("select * from codes where id = :code", CODE_NEEDS),
     "code_total": Query(f"""
-        with coded as ({CODED}) select count(distinct c.excerpt) as n,
-          (select count(*) from excerpts) as total from coded c where {UNDER}""", CODED_NEEDS),
+        with coded as ({CODED}), per as (select excerpt, max(confirmed) as confirmed from coded c where {UNDER}
+                                          group by excerpt)
+        select (select count(*) from per where confirmed) as n, (select count(*) from per where not confirmed)
+          as n_unreviewed, (select count(*) from excerpts) as total""", CODED_NEEDS),
+    "code_matrix_total": Query("select count(*) as n from matrix_codings where code = :code",
+                               ("matrix_codings.code",)),
     "code_matrix": Query("""
         select dimension, category, n_excerpts, n_coded, share, test, statistic, pval, warning
         from theme_matrix where code = :code order by dimension, category""",
                          ("theme_matrix.n_coded", "theme_matrix.pval", "theme_matrix.warning")),
     "code_quotes": Query(f"""
-        select {QUOTE_COLUMNS},
-               max(c.origin = 'human' or c.status in ('accepted', 'human')) as human, max(c.score) as score,
-               json_group_array(distinct c.span_text) as evidence, json_group_array(distinct c.rule) as rules
-        from codings c join excerpts e on e.id = c.excerpt
+        with coded as ({CODED}),
+        mine as (select excerpt, max(confirmed) as confirmed, max(score) as score from coded c where {UNDER}
+                 group by excerpt)
+        select {QUOTE_COLUMNS}, m.confirmed, m.score
+        from mine m join excerpts e on e.id = m.excerpt
         left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
-        where c.status != 'rejected' and c.origin != 'model' and {UNDER} group by e.id
-        order by human desc, e.kind = 'quote' desc, max(c.score) desc, length(e.text), e.id
-        limit :limit""", CODED_NEEDS + ("codings.span_text", "codings.rule")),
+        where m.confirmed = :confirmed
+        order by e.kind = 'quote' desc, m.score desc, length(e.text), e.id
+        limit :limit""", CODED_NEEDS),
     "code_cooccurring": Query(f"""
-        with coded as ({CODED}), mine as (select distinct excerpt from coded c where {UNDER})
+        with coded as ({CODED}), mine as (select distinct excerpt from coded c where {UNDER} and c.confirmed)
         select k.id, k.label_nb, k.label_en, count(distinct c.excerpt) as n
         from coded c join mine m on m.excerpt = c.excerpt join codes k on k.id = c.code
-        where not {UNDER} and not (:code like c.code || '.%')
+        where c.confirmed and not {UNDER} and not (:code like c.code || '.%')
         group by k.id order by n desc, k.id limit 12""", CODE_NEEDS + CODED_NEEDS),
     "code_rule_patterns": Query("select id, pattern from code_rules where code = :code order by id",
                                 ("code_rules.pattern", "code_rules.code")),
@@ -224,4 +231,31 @@ RELIABILITY = {
         from excerpt_splits group by 1, 2, 3 order by 1 desc, 2, 3""", ("excerpt_splits.lang",)),
 }
 
-QUERIES: dict[str, Query] = {**CORPUS, **CODING, **STATS, **RELIABILITY}
+#: What every quote shows (templates/_macros.html ``quote``, one partial): its codes from the coding stage's
+#: excerpt_codes view (labels, origins, review state) for one excerpt (so SQLite reads only its codings);
+#: rejected codes never.
+QUOTE = {
+    "quote_labels": Query("""
+        select excerpt, code, theme, label_nb, label_en, theme_label_nb, theme_label_en, review_state, origins,
+               coders, score, evidence, rationale, rules
+        from excerpt_codes where excerpt = :excerpt and review_state != 'rejected'
+        order by review_state, position""", ("excerpt_codes.review_state", "excerpt_codes.origins")),
+    "excerpt": Query(f"""
+        select {QUOTE_COLUMNS}, e.source, e.section, e.page, e.line_start, e.line_end, s.title as source_title,
+               s.citation as reference
+        from excerpts e left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
+        join sources s on s.id = e.source
+        where e.id = :excerpt or replace(e.id, '/', '_') = :excerpt""", ("excerpts", "sources")),
+    "excerpt_ids": Query("select id from excerpts order by id", ("excerpts",)),
+    "excerpt_codings": Query("""
+        select c.code, k.label_nb, k.label_en, c.coder, c.origin, c.review_state, c.status, c.rule, c.span_text,
+               c.score, c.rationale, c.note, c.decided, c.decision_file
+        from codings c join codes k on k.id = c.code where c.excerpt = :excerpt
+        order by c.review_state, k.position, c.origin, c.coder""", ("codings.review_state", "codings.rationale")),
+    "excerpt_places_of": Query("""
+        select x.municipality as number, m.name, x.link_type, x.reason from excerpt_places x
+        join municipalities m on m.number = x.municipality where x.excerpt = :excerpt
+        order by x.link_type, m.name""", ("excerpt_places.reason", "municipalities.number")),
+}
+
+QUERIES: dict[str, Query] = {**CORPUS, **CODING, **STATS, **RELIABILITY, **QUOTE}

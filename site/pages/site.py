@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import codes, home, municipalities, reliability, sources
+from . import codes, home, municipalities, quotes, reliability, sources
 from .links import DEFAULT_DATASETTE, Links, page_path
 from .render import render
 from .store import Store
@@ -37,6 +37,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("sources", "sources.html", sources.sources_index),
     Kind("source", "source.html", sources.source_page, sources.source_keys),
     Kind("reliability", "reliability.html", reliability.reliability_page),
+    Kind("excerpt", "excerpt.html", quotes.excerpt_page, quotes.excerpt_keys),
 )
 
 

@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import Any
 
 from .links import Links
+from .quotes import labelled, review_counts
 from .store import Store
 
 
@@ -34,11 +35,12 @@ def source_page(store: Store, key: str, link: Links) -> dict[str, Any] | None:
     source = store.run("source", source=key).first
     if source is None:
         return None
-    excerpts = store.run("source_excerpts", source=key)
+    excerpts = labelled(store, store.run("source_excerpts", source=key))
     findings = store.run("source_findings", source=key)
     counts = next((s for s in store.run("sources", cache=True) if s["id"] == key), {})
     return {
         "nav": "sources", "source": source, "excerpts": excerpts, "findings": findings,
+        "review_counts": review_counts(excerpts),
         "quotes": counts.get("quotes", 0), "speakers": counts.get("speakers", 0),
         "excerpt_sections": grouped(excerpts, "section"), "finding_sections": grouped(findings, "section"),
         "values": values_by_finding(store.run("source_finding_values", source=key)),

@@ -1,0 +1,75 @@
+"""The key numbers an evidence export holds: the latest value of each key indicator for the municipalities
+in scope (or those the quotes name), with year and source."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlite_utils
+
+#: Key indicators in the numbers table (ids of the stats stage's indicators table), in this order.
+KEY_INDICATORS = ("population", "immigrants_share", "refugee_reason_share", "refugees_settled",
+                  "refugees_moved_in_share", "median_household_income", "net_migration")
+NAMED_LINKS = "('exact', 'mention')"  # excerpt_places links where the source names the municipality
+MAX_MUNICIPALITIES = 30
+
+
+@dataclass(frozen=True)
+class Number:
+    municipality: str
+    name: str
+    relation: str  # selected, comparable (rank n), named in quotes
+    indicator: str
+    label: str
+    value: float
+    unit: str | None
+    year: int
+    source: str | None
+    table_id: str | None
+    flag: str | None
+
+
+
+def _has(db: sqlite_utils.Database, *tables: str) -> bool:
+    names = set(db.table_names()) | set(db.view_names())
+    return all(t in names for t in tables)
+
+
+def _json(values: list[str]) -> str:
+    return json.dumps(values)
+
+
+def numbers(db: sqlite_utils.Database, scope: list[tuple[str, str, str]], quotes: list,
+             notes: list[str]) -> list[Number]:
+    if not _has(db, "municipality_stats", "indicators", "municipalities"):
+        notes.append("No municipality statistics in this database yet (run `bolyst build`).")
+        return []
+    if not scope and _has(db, "excerpt_places"):
+        ids = [q.excerpt for q in quotes]
+        named = {r["municipality"]: r["name"] for r in db.query(
+            f"select distinct ep.municipality, m.name from excerpt_places ep join municipalities m on m.number = "
+            f"ep.municipality where ep.link_type in {NAMED_LINKS} and ep.excerpt in "
+            f"(select value from json_each(:ids)) order by ep.municipality", {"ids": _json(ids)})}
+        scope = [(n, name, "named in the quotes") for n, name in named.items()]
+    if not db.execute("select 1 from municipality_stats limit 1").fetchone():
+        notes.append("No municipality statistics in this database yet (run `bolyst build`).")
+        return []
+    if len(scope) > MAX_MUNICIPALITIES:
+        notes.append(f"Key numbers are shown for the first {MAX_MUNICIPALITIES} of {len(scope)} municipalities.")
+        scope = scope[:MAX_MUNICIPALITIES]
+    out = []
+    for number, name, relation in scope:
+        for r in db.query(
+                "select s.indicator, i.label_en, s.value, s.unit, s.year, s.source, s.table_id, s.flag "
+                "from municipality_stats s join indicators i on i.id = s.indicator "
+                "where s.municipality = :n and s.value is not null and s.indicator in "
+                "(select value from json_each(:ids)) and s.year = (select max(t.year) from municipality_stats t "
+                "where t.municipality = s.municipality and t.indicator = s.indicator and t.value is not null)",
+                {"n": number, "ids": _json(list(KEY_INDICATORS))}):
+            out.append(Number(number, name, relation, r["indicator"], r["label_en"], r["value"], r["unit"],
+                              r["year"], r["source"], r["table_id"], r["flag"]))
+    order = {k: i for i, k in enumerate(KEY_INDICATORS)}
+    return sorted(out, key=lambda n: ([s[0] for s in scope].index(n.municipality), order[n.indicator]))
+
+
