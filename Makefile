@@ -9,7 +9,7 @@ DB ?= bolyst.db
 PORT ?= 8001
 HOST ?= 127.0.0.1
 
-.PHONY: serve build test bench site clean help browser
+.PHONY: serve build test bench site clean help browser check-qualcoder
 
 help:
 	@echo "make serve   build the knowledge base and serve it on http://127.0.0.1:8001 (PORT=… HOST=… to change)"
@@ -17,6 +17,7 @@ help:
 	@echo "make build   (re)build $(DB) only"
 	@echo "make site    write the static site to _site/"
 	@echo "make bench   time the build, searches and pages; writes BENCHMARKS.md"
+	@echo "make check-qualcoder  export $(DB) as .qdpx, open it in the real QualCoder and import QualCoder's export back"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,15 @@ browser:
 
 site: $(STAMP)
 	$(BIN)/bolyst site build _site --db $(DB)
+
+# The .qdpx through the real QualCoder (../shared/tools/qualcoder-check, set up as its README says) and
+# QualCoder's own export back through `bolyst import`; prints the figures, fails below issue 13's bar.
+QUALCODER_CHECK ?= $(firstword $(wildcard ../shared/tools/qualcoder-check/qualcoder_import.py \
+                     ../../shared/tools/qualcoder-check/qualcoder_import.py))
+check-qualcoder: $(STAMP)
+	@test -n "$(QUALCODER_CHECK)" || { echo "make: no ../shared/tools/qualcoder-check (QualCoder check) here"; exit 2; }
+	@test -f $(DB) || $(BIN)/bolyst build --db $(DB)
+	$(BIN)/python tests/devtools/qualcoder_check.py --db $(DB) --check $(QUALCODER_CHECK)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run --out BENCHMARKS.md

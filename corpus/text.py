@@ -7,7 +7,8 @@ import re
 
 _HYPHENATION = re.compile(r"(\w)-[ \t]*\n\s*(?=\w)")
 _SPACE = re.compile(r"\s+")
-_LOOSE = re.compile(r"[\s\-\u00ad]+")
+LOOSE_CHAR = re.compile(r"[\s\-\u00ad]")  # what a loose comparison drops
+_LOOSE = re.compile(LOOSE_CHAR.pattern + "+")
 
 
 def normalise(text: str) -> str:
