@@ -20,8 +20,8 @@ import yaml
 
 from .errors import BolystError, CorpusFormatError, ErrorList
 from .provenance import check_provenance
-from .reader import read_corpus
-from .records import KINDS, ROLES, SOURCE_FIELDS
+from .reader import read_folder
+from .records import KINDS, ROLES, SOURCE_FIELDS, Corpus
 from .text import content_hash, slugify
 from .yamlio import dump_yaml
 
@@ -218,9 +218,10 @@ def _write_source(corpus_dir: Path, source_file: Path, source: dict, records: di
     shutil.copyfile(source_file, seed)
     for p, text in new.items():
         p.write_text(text, encoding="utf-8")
-    try:
-        corpus = read_corpus(corpus_dir)
-        problems = [e for e in check_provenance(corpus, corpus_dir / "seeds") if source["id"] in str(e)]
+    try:  # only the source just written: re-reading the whole corpus per source made imports quadratic
+        corpus = Corpus()
+        problems = read_folder(folder, corpus_dir, corpus_dir / "seeds", corpus)
+        problems += [e for e in check_provenance(corpus, corpus_dir / "seeds") if source["id"] in str(e)]
         if problems:
             raise ErrorList(problems)
     except BolystError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ProvenanceError
@@ -23,7 +24,13 @@ def seed_text(path: Path) -> str:
 def _window(seed: str, first: int | None, last: int | None) -> str:
     if first is None or last is None:
         return seed
-    return "\n".join(seed.split("\n")[first - 1:last])
+    return "\n".join(_lines(seed)[first - 1:last])
+
+
+@lru_cache(maxsize=16)
+def _lines(seed: str) -> list[str]:
+    """The seed's lines, split once per seed rather than once per excerpt (callers only slice them)."""
+    return seed.split("\n")
 
 
 def check_provenance(corpus: Corpus, seeds_dir: Path) -> Iterator[ProvenanceError]:

@@ -19,6 +19,10 @@ from pathlib import Path
 from .coder import bench_coder
 from .measure import Figure, measure
 from .pages import bench_pages
+from .scale import bench_size
+from .scale_report import section, svg
+
+SCALE_MARK = "<!-- scale: written by make bench (tests/bench/scale_report.py) -->"
 
 SEARCH_TERMS = ("flytte", "ensom", "frivilligsentralen", "barna skole", "jobb", "Nord-Norge", "vi har flyttet nok")
 
@@ -85,7 +89,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"), help="file to write (Markdown)")
     parser.add_argument("--runs", type=int, default=5, help="counted runs per figure")
+    parser.add_argument("--sizes", default="1000,10000",
+                        help="SYNTHETIC corpus sizes for the scale section, comma-separated (0: none)")
+    parser.add_argument("--scale-only", action="store_true", help="only the scale section (keeps the seed section)")
+    parser.add_argument("--import-timeout", type=float, default=900, help="seconds before an import is stopped")
     args = parser.parse_args(argv)
+    sizes = [int(n) for n in args.sizes.split(",") if int(n)]
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    seed_section = old.split(SCALE_MARK)[0].rstrip() + "\n" if old else ""
+    if not args.scale_only:
+        seed_section = bench_seed(args)
+    scale = ""
+    if sizes:
+        with tempfile.TemporaryDirectory(prefix="bolyst-bench-") as tmp:
+            measured = []
+            for n in sizes:
+                print(f"timing the scale benchmark at {n:,} SYNTHETIC excerpts …", flush=True)
+                measured.append(bench_size(n, Path(tmp), args.runs, args.import_timeout))
+        plot = args.out.with_name("benchmarks-scale.svg")
+        plot.write_text(svg(measured), encoding="utf-8")
+        scale = "\n" + SCALE_MARK + "\n\n" + section(measured, plot)
+    text = seed_section + scale
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def bench_seed(args) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         print("timing bolyst build …", flush=True)
@@ -96,10 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         for extra in (bench_coder, bench_pages):
             print(f"timing {extra.__name__} …", flush=True)
             figures += extra(db, args.runs)
-    text = report(figures)
-    args.out.write_text(text, encoding="utf-8")
-    print(text)
-    return 0
+    return report(figures)
 
 
 if __name__ == "__main__":
