@@ -7,14 +7,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= bolyst.db
 
-.PHONY: serve build test bench site clean help browser
+.PHONY: serve build test bench bench-100k site clean help browser
 
 help:
 	@echo "make serve   build the knowledge base and serve it on http://127.0.0.1:8001"
 	@echo "make test    run the test suite"
 	@echo "make build   (re)build $(DB) only"
 	@echo "make site    write the static site to _site/"
-	@echo "make bench   time the build, searches and pages; writes BENCHMARKS.md"
+	@echo "make bench   time the build, searches and pages, and at 1k and 10k SYNTHETIC excerpts; writes BENCHMARKS.md"
+	@echo "make bench-100k   the scale part at 1k, 10k and 100k SYNTHETIC excerpts (long: tens of minutes)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +44,10 @@ site: $(STAMP)
 	$(BIN)/bolyst site build _site --db $(DB)
 
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench.run --out BENCHMARKS.md
+	$(BIN)/python -m tests.bench.run --out BENCHMARKS.md --sizes 1000,10000
+
+bench-100k: $(STAMP)
+	$(BIN)/python -m tests.bench.run --out BENCHMARKS.md --scale-only --sizes 1000,10000,100000 --runs 3
 
 clean:
 	rm -rf $(VENV) $(DB) _site build *.egg-info

@@ -59,18 +59,19 @@ def load_sources(coding_dir: Path, excerpt_ids: set[str],
     return book, read_decision_dirs(decisions_dirs or [Path(coding_dir) / DECISIONS], excerpt_ids, book.by_id)
 
 
-def run(db: sqlite_utils.Database, coding_dir: Path, decisions_dirs: Sequence[Path] | None = None) -> dict[str, int]:
+def run(db: sqlite_utils.Database, coding_dir: Path, decisions_dirs: Sequence[Path] | None = None,
+        jobs: int = 1) -> dict[str, int]:
     """Write this stage's tables into ``db``; returns counts per table.
 
     A coding folder without codebook.yaml (the codebook not written yet) writes nothing.
     """
     if not (Path(coding_dir) / CODEBOOK).exists():
         return {}
-    return code_corpus(db, coding_dir, decisions_dirs)
+    return code_corpus(db, coding_dir, decisions_dirs, jobs)
 
 
 def code_corpus(db: sqlite_utils.Database, coding_dir: Path,
-                decisions_dirs: Sequence[Path] | None = None) -> dict[str, int]:
+                decisions_dirs: Sequence[Path] | None = None, jobs: int = 1) -> dict[str, int]:
     """Code every excerpt in ``db`` with the codebook; store codebook, decisions, codings and agreement.
 
     Safe to run again on a built database: automatic codings are replaced, human codings are re-read
@@ -86,7 +87,8 @@ def code_corpus(db: sqlite_utils.Database, coding_dir: Path,
     counts["decisions"] = len(decisions)
     counts["human codings"] = save_decisions(db, book, decisions)
     texts, features = codable(excerpts), featurizer(nlp)
-    counts["auto codings"] = save_auto_codings(db, book, list(code(nlp, texts, features.record)))
+    counts["auto codings"] = save_auto_codings(db, book, list(code(nlp, texts, on_features=features.keep,
+                                                                   jobs=jobs)))
     counts["model codings"] = save_model_suggestions(db, book, texts, decisions, split_of, features)
     counts["agreement rows"] = sum(len(rows) for rows in agreement(db).values())
     return counts

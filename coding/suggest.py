@@ -50,6 +50,10 @@ class Features:
     def record(self, excerpt: ExcerptLike, doc: Doc) -> None:
         self.known[excerpt.text, excerpt.lang or "nb"] = doc_features(doc)
 
+    def keep(self, excerpt: ExcerptLike, features: list[str]) -> None:
+        """``coder.code``'s ``on_features``: the features a coding process computed from its parse."""
+        self.known[excerpt.text, excerpt.lang or "nb"] = features
+
     def __call__(self, text: str, lang: str) -> list[str]:
         key = (text, lang or "nb")
         if key not in self.known:

@@ -43,7 +43,9 @@ def _open_db(db_path: Path):
 @click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
               help='Code JSON Lines instead of the corpus: {"id", "text", "lang"} per line in, one result per '
                    "line out on stdout.")
-def code(db_path: Path, coding_dir: Path | None, jsonl) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
+              help="Processes for coding the corpus (e.g. the number of cores); same codings for any number.")
+def code(db_path: Path, coding_dir: Path | None, jsonl, jobs: int) -> None:
     """Code the corpus in the database with the codebook (or code JSON Lines with --jsonl).
 
     Automatic codings are replaced; human decisions (coding/decisions/*.yaml) are re-read, never
@@ -54,6 +56,7 @@ def code(db_path: Path, coding_dir: Path | None, jsonl) -> None:
     \b
     Example:
       bolyst code --db bolyst.db
+      bolyst code --db bolyst.db --jobs 2
       echo '{"id": "q1", "text": "Vi var så ensomme her.", "lang": "nb"}' | bolyst code --jsonl -
     """
     folders = _folders(coding_dir)
@@ -65,7 +68,7 @@ def code(db_path: Path, coding_dir: Path | None, jsonl) -> None:
     db = _open_db(db_path)
     click.echo(f"Coding the excerpts in {db_path} with {folders.coding_dir / 'codebook.yaml'} …", err=True)
     with db.conn:
-        counts = code_corpus(db, folders.coding_dir, folders.decisions_dirs)
+        counts = code_corpus(db, folders.coding_dir, folders.decisions_dirs, jobs=jobs)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
     click.echo(f"{'theme':<10} {'excerpts (auto)':>16} {'codings (auto)':>15} {'excerpts (model)':>17} "
                f"{'excerpts (human)':>17}")

@@ -67,9 +67,14 @@ def _echo_stage(report) -> None:
     click.echo(f"  {report.name:<8} {report.seconds:6.2f}s  {counts}")
 
 
+JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
+                           help="Processes for the coder (e.g. the number of cores); same result for any number.")
+
+
 @cli.command()
 @DB_OPTION
-def build(db_path: Path) -> None:
+@JOBS_OPTION
+def build(db_path: Path, jobs: int) -> None:
     """Build the knowledge base into one SQLite file.
 
     Every stage (corpus, coding, statistics) is written to DB.building and renamed over DB only when
@@ -78,11 +83,12 @@ def build(db_path: Path) -> None:
     \b
     Example:
       bolyst build --db bolyst.db
+      bolyst build --jobs 4       code with four processes
     """
     from bolyst.site.build import build as run_build
 
     click.echo(f"Building {db_path} …")
-    reports = run_build(db_path, current_project(db_path), progress=_echo_stage)
+    reports = run_build(db_path, current_project(db_path), progress=_echo_stage, jobs=jobs)
     click.echo(f"Built {db_path} in {sum(r.seconds for r in reports):.1f}s.")
 
 

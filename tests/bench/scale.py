@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .synthetic import generate, learn
 
-PAGES = ("", "themes/", "code/push/", "code/stay.work/", "municipalities/", "municipality/0301/", "sources/")
+PAGES = ("", "themes/", "code/push/", "code/retain.volunteers/", "municipalities/", "municipality/0301/", "sources/")
 SEARCHES = ("flytte", "jobb", "barna skole", "ensom", "Nord-Norge", "vi har flyttet nok", "kommune", "bolig")
 
 
@@ -92,15 +92,25 @@ def run_coder(db: Path, size: Size) -> None:
         "select id, text, lang from excerpts where lang in ('nb', 'nn', 'en') order by id")]
     size.texts = len(texts)
     blank = {"nb": spacy.blank("nb"), "en": spacy.blank("en")}
-    started = time.perf_counter()
-    for t in texts:
-        blank["en" if t.lang == "en" else "nb"](t.text)
-    size.tokenizer_per_s = len(texts) / (time.perf_counter() - started)
     nlp = cached_nlp(load_codebook(CODING_DIR / "codebook.yaml"))
-    list(code(nlp, texts[:200]))  # warm the pipelines
-    started = time.perf_counter()
-    list(code(nlp, texts))
-    size.coder_per_s = len(texts) / (time.perf_counter() - started)
+
+    def tokenize() -> None:
+        for t in texts:
+            blank["en" if t.lang == "en" else "nb"](t.text)
+
+    def rules() -> None:
+        list(code(nlp, texts))
+
+    # side by side, warm (both keep caches of words met), alternating, best of three: the machine is shared
+    tok, coder = [], []
+    for i in range(4):
+        for fn, times in ((tokenize, tok), (rules, coder)):
+            started = time.perf_counter()
+            fn()
+            if i:
+                times.append(time.perf_counter() - started)
+    size.tokenizer_per_s = len(texts) / min(tok)
+    size.coder_per_s = len(texts) / min(coder)
     started = time.perf_counter()
     list(code(nlp, texts, jobs=2))
     size.coder_jobs_per_s = len(texts) / (time.perf_counter() - started)
