@@ -67,8 +67,10 @@ def code(db_path: Path, coding_dir: Path | None, jsonl, jobs: int) -> None:
 
     db = _open_db(db_path)
     click.echo(f"Coding the excerpts in {db_path} with {folders.coding_dir / 'codebook.yaml'} …", err=True)
-    with db.conn:
-        counts = code_corpus(db, folders.coding_dir, folders.decisions_dirs, jobs=jobs)
+    from .progress import Progress
+
+    with db.conn, Progress("koding / coding") as step:
+        counts = code_corpus(db, folders.coding_dir, folders.decisions_dirs, jobs=jobs, progress=step)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
     click.echo(f"{'theme':<10} {'excerpts (auto)':>16} {'codings (auto)':>15} {'excerpts (model)':>17} "
                f"{'excerpts (human)':>17}")

@@ -88,7 +88,10 @@ def build(db_path: Path, jobs: int) -> None:
     from bolyst.site.build import build as run_build
 
     click.echo(f"Building {db_path} …")
-    reports = run_build(db_path, current_project(db_path), progress=_echo_stage, jobs=jobs)
+    from .progress import Progress
+
+    with Progress("koding / coding") as step:
+        reports = run_build(db_path, current_project(db_path), progress=_echo_stage, jobs=jobs, items=step)
     click.echo(f"Built {db_path} in {sum(r.seconds for r in reports):.1f}s.")
 
 

@@ -32,6 +32,8 @@ class Size:
     excerpts: int
     stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds ("total" too)
     cpu_s: dict[str, float] = field(default_factory=dict)  # stage -> CPU seconds of the build process
+    rebuild: dict[str, float] = field(default_factory=dict)  # incremental rebuild after one changed file
+    rebuild_identical: bool | None = None
     rss_mb: dict[str, float] = field(default_factory=dict)  # stage -> peak RSS so far
     db_mb: float = 0.0
     import_s: float | None = None
@@ -49,20 +51,36 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
 
 
+def stage_runner(project: Path, db: Path, *flags: str) -> list[dict]:
+    out = subprocess.run([sys.executable, "-m", "tests.bench.stage_runner", str(project), str(db), *flags],
+                         check=True, capture_output=True, text=True, env=child_env())
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
 def run_build(project: Path, size: Size) -> Path:
     from bolyst.corpus.project import init_project
 
     init_project(project)
     db = project / "bolyst.db"
-    out = subprocess.run([sys.executable, "-m", "tests.bench.stage_runner", str(project), str(db)], check=True,
-                         capture_output=True, text=True, env=child_env())
-    for line in out.stdout.splitlines():
-        row = json.loads(line)
+    for row in stage_runner(project, db):  # a first build: nothing cached, every excerpt coded
         size.stages[row["stage"]] = row["seconds"]
         size.rss_mb[row["stage"]] = row["rss_mb"]
         size.cpu_s[row["stage"]] = row["cpu_s"]
     size.db_mb = db.stat().st_size / 1e6
     return db
+
+
+def run_rebuild(project: Path, db: Path, size: Size) -> None:
+    """One excerpt changed, then the default (incremental) build, and a full build to compare with."""
+    from tests.test_build import dump
+
+    from .synthetic import change_one_excerpt
+
+    change_one_excerpt(project)
+    size.rebuild = {row["stage"]: row["seconds"] for row in stage_runner(project, db)}
+    full = db.with_name("full.db")
+    stage_runner(project, full, "--full")
+    size.rebuild_identical = dump(db) == dump(full)
 
 
 def run_import(csv_file: Path, project: Path, size: Size, timeout: float) -> None:
@@ -164,6 +182,8 @@ def bench_size(n: int, workdir: Path, runs: int, import_timeout: float, log=prin
     generate(project, n, chains=chains)
     log(f"  {n:,}: full build …")
     db = run_build(project, size)
+    log(f"  {n:,}: incremental rebuild after one changed file, and a full build to compare …")
+    run_rebuild(project, db, size)
     log(f"  {n:,}: import of one CSV …")
     run_import(project / "synthetic-excerpts.csv", workdir / f"synthetic-{n}-import", size, import_timeout)
     log(f"  {n:,}: coder …")

@@ -27,6 +27,10 @@ def rows(sizes: list[Size]) -> list[tuple[str, str, list[str]]]:
     for stage in STAGES:
         out.append((f"build: {stage} stage, wall s (CPU s)", "≤ 120 s total" if stage == "total" else "",
                     [f"{_fmt(s.stages.get(stage))} ({_fmt(s.cpu_s.get(stage))})" for s in sizes]))
+    out.append(("incremental rebuild after one changed source file, s", "≤ 5 s, identical",
+                [f"{_fmt(s.rebuild.get('total'))} (coding {_fmt(s.rebuild.get('coding'))}; "
+                 f"{'identical' if s.rebuild_identical else 'DIFFERS' if s.rebuild_identical is False else '—'})"
+                 if s.rebuild else "—" for s in sizes]))
     out.append(("build: peak RSS, MB", "≤ 2,048 MB", [_fmt(max(s.rss_mb.values(), default=0)) for s in sizes]))
     out.append(("database size, MB", "", [_fmt(s.db_mb) for s in sizes]))
     out.append(("import of one CSV of N excerpts, s", "≤ 60 s",

@@ -134,6 +134,22 @@ def generate(out: Path, n: int, seed: int = 11, chains: Chains | None = None) ->
     return {"excerpts": len(rows), "sources": n_sources, **{f"lang_{k}": v for k, v in sorted(langs.items())}}
 
 
+def change_one_excerpt(root: Path) -> str:
+    """Rewrite the first excerpt of the first synthetic source (its text and its seed line), as an editor would;
+    returns its id. For the incremental-rebuild figure and test."""
+    folder = next(p for p in sorted((root / "sources").iterdir()) if p.name.startswith("synthetic-"))
+    path = folder / "excerpts-synthetic.yaml"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first = data["excerpts"][0]
+    first["text"] = "Vi flyttet hit for jobben, og vi trives godt her."
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    seed = root / "seeds" / f"{folder.name}.txt"
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    lines[first["lines"][0] - 1] = first["text"]
+    seed.write_text("\n".join(lines), encoding="utf-8")
+    return f"{data['source']}/{first['id']}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
