@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import shutil
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -236,7 +236,8 @@ def _write_source(corpus_dir: Path, source_file: Path, source: dict, records: di
     return str(folder), False
 
 
-def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = ()) -> list[ImportResult]:
+def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = (),
+                progress: Callable[[int], None] | None = None) -> list[ImportResult]:
     text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     if path.suffix.lower() == ".csv":
         per_source, row_errors = csv_records(path, text)
@@ -254,20 +255,24 @@ def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = ()) -> li
                                     fix="give the file its own 'source:' id")
         folder, unchanged = _write_source(corpus_dir, path, source, records)
         results.append(ImportResult(path, folder, len(records["excerpts"]), unchanged))
+        if progress is not None:
+            progress(len(records["excerpts"]))
     if row_errors:
         results.append(ImportResult(path, error=ErrorList(row_errors)))
     return results
 
 
-def import_files(paths: list[Path], corpus_dir: Path, shipped: Sequence[Path] = ()) -> list[ImportResult]:
+def import_files(paths: list[Path], corpus_dir: Path, shipped: Sequence[Path] = (),
+                 progress: Callable[[int], None] | None = None) -> list[ImportResult]:
     """Import each file into ``corpus_dir`` on its own; a failure is returned as a result with ``error``,
-    never raised. Source ids of the ``shipped`` corpus folders (read-only layers) cannot be reused."""
+    never raised. Source ids of the ``shipped`` corpus folders (read-only layers) cannot be reused.
+    ``progress(n)``: n more excerpts written (for a progress bar)."""
     taken = {p.name for folder in shipped if (Path(folder) / "sources").is_dir()
              for p in (Path(folder) / "sources").iterdir() if p.is_dir()}
     results: list[ImportResult] = []
     for path in paths:
         try:
-            results += import_file(Path(path), Path(corpus_dir), taken)
+            results += import_file(Path(path), Path(corpus_dir), taken, progress)
         except BolystError as exc:
             results.append(ImportResult(Path(path), error=exc))
     return results

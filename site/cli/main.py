@@ -154,8 +154,11 @@ def import_(files: tuple[Path, ...], corpus_dir: Path | None, coding_dir: Path |
     project = with_folders(current_project(), corpus_dir, coding_dir)
     qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
     project.writable("bolyst import", project.corpus_dir, *([project.decisions_dir] if qdpx else []))
-    results = (import_files([f for f in files if f not in qdpx], project.corpus_dir, project.corpus_dirs[:-1])
-               if len(qdpx) < len(files) else [])
+    from .progress import Progress
+
+    with Progress("import") as step:
+        results = (import_files([f for f in files if f not in qdpx], project.corpus_dir, project.corpus_dirs[:-1],
+                                progress=step) if len(qdpx) < len(files) else [])
     failed = echo_qdpx_imports(qdpx, project, coder)
     for result in results:
         if result.error:
