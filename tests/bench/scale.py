@@ -45,6 +45,7 @@ class Size:
     search_p95_ms: float = 0.0
     search_errors: int = 0
     texts: int = 0
+    load: tuple[float, float, float] = (0.0, 0.0, 0.0)  # the machine's load average when this size was done
 
 
 def child_env() -> dict[str, str]:
@@ -190,6 +191,7 @@ def bench_size(n: int, workdir: Path, runs: int, import_timeout: float, log=prin
     run_coder(db, size)
     log(f"  {n:,}: pages and search …")
     run_pages(db, size, runs)
+    size.load = os.getloadavg()
     return size
 
 
