@@ -22,6 +22,7 @@ from spacy.util import filter_spans
 
 from .codebook import Codebook, load_codebook
 from .modality import ASSERTED
+from .features import doc_features
 from .nlp import PIPELINE_FOR_LANG, SPANS_KEY, load_pipelines
 
 AUTO = "auto"  # the automatic coder's (the codebook rules') id wherever coders are compared
@@ -92,7 +93,7 @@ def code(nlp: Pipelines, excerpts: Iterable[ExcerptLike],
 
     ``on_doc(excerpt, doc)`` sees each parsed doc, so other readers of the parse need not parse the text
     again; ``on_features(excerpt, features)`` gets the learned layer's features of each (see
-    ``suggest.doc_features``). ``jobs`` > 1 codes in that many processes (forked, each with these
+    ``features.doc_features``). ``jobs`` > 1 codes in that many processes (forked, each with these
     pipelines); then only ``on_features`` is available, since docs stay in their process.
     """
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -101,8 +102,6 @@ def code(nlp: Pipelines, excerpts: Iterable[ExcerptLike],
         yield from _code_parallel(nlp, excerpts, jobs, on_features)
         return
     if on_features is not None:
-        from .suggest import doc_features
-
         def on_doc(excerpt: ExcerptLike, doc: Doc, inner=on_doc) -> None:  # noqa: F811
             if inner is not None:
                 inner(excerpt, doc)
@@ -124,8 +123,6 @@ def _code_chunk(job: tuple[list[tuple[str, str, str]], bool]) -> list[tuple[list
     chunk, want = job
     nlp, out = _WORKER, []
     assert nlp is not None
-    if want:
-        from .suggest import doc_features
     texts = [Text(*row) for row in chunk]
     for excerpt, doc in zip(texts, _parse(nlp, texts)):
         out.append((codings_of(nlp.codebook, excerpt.id, doc), doc_features(doc) if want else None))
