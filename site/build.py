@@ -101,14 +101,15 @@ class StageReport:
 
 def build(db_path: Path, paths: Paths | Project | None = None,
           progress: Callable[[StageReport], None] | None = None, jobs: int = 1,
-          incremental: bool = True, items: Callable[[int], None] | None = None) -> list[StageReport]:
+          incremental: bool = False, items: Callable[[int], None] | None = None) -> list[StageReport]:
     """Build every stage of a project (default: the shipped demo) into ``db_path``.
 
     The database is written to ``<db_path>.building`` and renamed over ``db_path`` only when every
     stage has succeeded, so a failed build leaves the previous database untouched. Nothing is
-    written anywhere else, except the coder's cache ``<db>.coder-cache`` (``incremental``, the default): what
-    the rules made of each text, so a rebuild codes only new and changed excerpts (coding/cache.py) — the
-    same database as a full build, and a failed later stage does not lose the coding done. ``jobs``:
+    written anywhere else, except, with ``incremental`` (opt-in), the coder's cache ``<db>.coder-cache``: what
+    the rules made of each text, so a rebuild codes only new and changed excerpts (coding/cache.py) and a
+    failed later stage does not lose the coding done. Opt-in until the rebuild is proved identical to a full
+    build in every case (tests/test_incremental_build.py: an intermittent difference is open). ``jobs``:
     processes for the coder (the build's slowest part at scale); ``items(n)``: n more excerpts coded.
     """
     db_path = Path(db_path)

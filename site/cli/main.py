@@ -74,7 +74,10 @@ JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1), default=1, sh
 @cli.command()
 @DB_OPTION
 @JOBS_OPTION
-def build(db_path: Path, jobs: int) -> None:
+@click.option("--incremental", is_flag=True, default=False,
+              help="Keep the coder's results per text in DB.coder-cache and code only new or changed excerpts "
+                   "(experimental).")
+def build(db_path: Path, jobs: int, incremental: bool) -> None:
     """Build the knowledge base into one SQLite file.
 
     Every stage (corpus, coding, statistics) is written to DB.building and renamed over DB only when
@@ -91,7 +94,8 @@ def build(db_path: Path, jobs: int) -> None:
     from .progress import Progress
 
     with Progress("koding / coding") as step:
-        reports = run_build(db_path, current_project(db_path), progress=_echo_stage, jobs=jobs, items=step)
+        reports = run_build(db_path, current_project(db_path), progress=_echo_stage, jobs=jobs, items=step,
+                            incremental=incremental)
     click.echo(f"Built {db_path} in {sum(r.seconds for r in reports):.1f}s.")
 
 
