@@ -9,14 +9,15 @@ DB ?= bolyst.db
 PORT ?= 8001
 HOST ?= 127.0.0.1
 
-.PHONY: serve build test bench site clean help browser check-qualcoder
+.PHONY: serve build test bench bench-100k site clean help browser check-qualcoder
 
 help:
 	@echo "make serve   build the knowledge base and serve it on http://127.0.0.1:8001 (PORT=… HOST=… to change)"
 	@echo "make test    run the test suite"
 	@echo "make build   (re)build $(DB) only"
 	@echo "make site    write the static site to _site/"
-	@echo "make bench   time the build, searches and pages; writes BENCHMARKS.md"
+	@echo "make bench   time the build, searches and pages, and at 1k and 10k SYNTHETIC excerpts; writes BENCHMARKS.md"
+	@echo "make bench-100k   the scale part at 1k, 10k and 100k SYNTHETIC excerpts (long: tens of minutes)"
 	@echo "make check-qualcoder  export $(DB) as .qdpx, open it in the real QualCoder and import QualCoder's export back"
 
 $(BIN)/python:
@@ -55,7 +56,10 @@ check-qualcoder: $(STAMP)
 	$(BIN)/python tests/devtools/qualcoder_check.py --db $(DB) --check $(QUALCODER_CHECK)
 
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench.run --out BENCHMARKS.md
+	$(BIN)/python -m tests.bench.run --out BENCHMARKS.md --sizes 1000,10000
+
+bench-100k: $(STAMP)
+	$(BIN)/python -m tests.bench.run --out BENCHMARKS.md --scale-only --sizes 1000,10000,100000 --runs 3
 
 clean:
 	rm -rf $(VENV) $(DB) _site build *.egg-info

@@ -207,34 +207,39 @@ def read_corpus(root: Path | None = None, seeds_dir: Path | None = None,
     corpus, errors = Corpus(), []
     folders = (p for p in (root / "sources").iterdir() if p.is_dir() and (only is None or p.name in only))
     for folder in sorted(folders):
-        source_file = folder / "source.yaml"
-        if not source_file.is_file():
-            errors.append(CorpusFormatError("folder has no source.yaml", path=folder,
-                                            fix="add source.yaml with the document's citation"))
+        errors += read_folder(folder, root, seeds_dir, corpus)
+    if errors:
+        raise ErrorList(errors)
+    return corpus
+
+
+def read_folder(folder: Path, root: Path, seeds_dir: Path, corpus: Corpus) -> list[BolystError]:
+    """Read one source folder into ``corpus``; returns its problems (an import checks just the source it wrote)."""
+    errors: list[BolystError] = []
+    source_file = folder / "source.yaml"
+    if not source_file.is_file():
+        return [CorpusFormatError("folder has no source.yaml", path=folder,
+                                  fix="add source.yaml with the document's citation")]
+    try:
+        source, problems = read_source(source_file, root, seeds_dir)
+    except BolystError as exc:
+        return [exc]
+    errors += problems
+    if source is None:
+        return errors
+    corpus.sources.append(source)
+    seed_lines = read_text(seeds_dir / source.seed).count("\n") + 1
+    seen: dict[str, set[str]] = {"speakers": set(), "speaker_ids": set(), "excerpts": set(), "findings": set()}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "source.yaml":
             continue
         try:
-            source, problems = read_source(source_file, root, seeds_dir)
+            speakers, excerpts, findings, problems = read_records_file(path, root, source, seed_lines, seen)
         except BolystError as exc:
             errors.append(exc)
             continue
         errors += problems
-        if source is None:
-            continue
-        corpus.sources.append(source)
-        seed_lines = read_text(seeds_dir / source.seed).count("\n") + 1
-        seen: dict[str, set[str]] = {"speakers": set(), "speaker_ids": set(), "excerpts": set(), "findings": set()}
-        for path in sorted(folder.glob("*.yaml")):
-            if path.name == "source.yaml":
-                continue
-            try:
-                speakers, excerpts, findings, problems = read_records_file(path, root, source, seed_lines, seen)
-            except BolystError as exc:
-                errors.append(exc)
-                continue
-            errors += problems
-            corpus.speakers += speakers
-            corpus.excerpts += excerpts
-            corpus.findings += findings
-    if errors:
-        raise ErrorList(errors)
-    return corpus
+        corpus.speakers += speakers
+        corpus.excerpts += excerpts
+        corpus.findings += findings
+    return errors
