@@ -24,10 +24,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bolyst.coding.decisions import Decision, append_decisions, check_coder, latest, read_decision_dirs
-from bolyst.corpus.errors import BolystError, CodebookError, CodingDecisionError, CorpusFormatError
+from bolyst.corpus.errors import (BolystError, CodebookError, CodingDecisionError, CorpusFormatError,
+                                  UnsafeWriteError)
 from bolyst.corpus.project import Project, demo, inside_package, read_layers, with_folders
 from bolyst.corpus.provenance import seed_text
 from bolyst.corpus.records import Corpus
+from bolyst.corpus.safewrite import safe_id
 from bolyst.corpus.text import slugify
 
 from . import refi
@@ -81,6 +83,13 @@ def plan_corpus(project: refi.Project, corpus: Corpus, folders: Project, path: P
     plans = []
     for source in sorted(project.sources, key=lambda s: s.name):
         sid = source_id(source)
+        try:  # an id given in the Description would become a folder name: refuse a path before anything else
+            if read_meta(source.description).get("source") is not None:
+                safe_id(sid, "source id", path=path)
+        except UnsafeWriteError as exc:
+            exc.where = f"text source {source.name!r}"
+            result.problems.append(exc)
+            continue
         if sid not in sources:
             if by_text is None:
                 by_text = {refi.clean_text(seed_text(folders.seed_file(s))): s.id for s in corpus.sources}
