@@ -8,7 +8,7 @@ Excerpts in a language without coding rules (``PIPELINE_FOR_LANG``) are stored b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from bolyst.corpus.shape import ensure_shape
 
 from . import schema
 from .agreement import agreement
+from .cache import CoderCache, cached_code
 from .codebook import Codebook, load_codebook
 from .coder import Pipelines, Text, code, load_nlp
 from .decisions import Decision, read_decision_dirs
@@ -37,6 +38,14 @@ def read_db_excerpts(db: sqlite_utils.Database) -> list[Text]:
                           .fetchone()[2] or None, fix="run `bolyst build` first")
     return [Text(r["id"], r["text"], r["lang"] or "nb")
             for r in db.query("select id, text, lang from excerpts order by id")]
+
+
+def counted(items: Iterable[Text], progress: Callable[[int], None] | None) -> Iterator[Text]:
+    """``items``, calling ``progress(1)`` as each is taken (for a progress bar of the coder)."""
+    for item in items:
+        yield item
+        if progress is not None:
+            progress(1)
 
 
 @lru_cache(maxsize=4)
@@ -59,18 +68,20 @@ def load_sources(coding_dir: Path, excerpt_ids: set[str],
     return book, read_decision_dirs(decisions_dirs or [Path(coding_dir) / DECISIONS], excerpt_ids, book.by_id)
 
 
-def run(db: sqlite_utils.Database, coding_dir: Path, decisions_dirs: Sequence[Path] | None = None) -> dict[str, int]:
+def run(db: sqlite_utils.Database, coding_dir: Path, decisions_dirs: Sequence[Path] | None = None,
+        jobs: int = 1, cache: Path | None = None, progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Write this stage's tables into ``db``; returns counts per table.
 
     A coding folder without codebook.yaml (the codebook not written yet) writes nothing.
     """
     if not (Path(coding_dir) / CODEBOOK).exists():
         return {}
-    return code_corpus(db, coding_dir, decisions_dirs)
+    return code_corpus(db, coding_dir, decisions_dirs, jobs, cache, progress)
 
 
 def code_corpus(db: sqlite_utils.Database, coding_dir: Path,
-                decisions_dirs: Sequence[Path] | None = None) -> dict[str, int]:
+                decisions_dirs: Sequence[Path] | None = None, jobs: int = 1,
+                cache: Path | None = None, progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Code every excerpt in ``db`` with the codebook; store codebook, decisions, codings and agreement.
 
     Safe to run again on a built database: automatic codings are replaced, human codings are re-read
@@ -86,7 +97,15 @@ def code_corpus(db: sqlite_utils.Database, coding_dir: Path,
     counts["decisions"] = len(decisions)
     counts["human codings"] = save_decisions(db, book, decisions)
     texts, features = codable(excerpts), featurizer(nlp)
-    counts["auto codings"] = save_auto_codings(db, book, list(code(nlp, texts, features.record)))
+    if cache is None:
+        codings = list(code(nlp, counted(texts, progress), on_features=features.keep, jobs=jobs))
+    else:  # only excerpts whose text (or the codebook, or the coder) changed are parsed: coding/cache.py
+        store = CoderCache(cache, book)
+        try:
+            codings = list(cached_code(nlp, texts, store, jobs, features.keep, progress))
+        finally:
+            store.close()
+    counts["auto codings"] = save_auto_codings(db, book, codings)
     counts["model codings"] = save_model_suggestions(db, book, texts, decisions, split_of, features)
     counts["agreement rows"] = sum(len(rows) for rows in agreement(db).values())
     return counts

@@ -8,7 +8,9 @@ When one rule matches overlapping stretches (a pattern with optional tokens), th
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from typing import Protocol
@@ -20,6 +22,7 @@ from spacy.util import filter_spans
 
 from .codebook import Codebook, load_codebook
 from .modality import ASSERTED
+from .features import doc_features
 from .nlp import PIPELINE_FOR_LANG, SPANS_KEY, load_pipelines
 
 AUTO = "auto"  # the automatic coder's (the codebook rules') id wherever coders are compared
@@ -73,9 +76,10 @@ class Pipelines:
         return self.by_lang.get(name) if name else None
 
 
-def load_nlp(codebook: Codebook) -> Pipelines:
-    """Build every pipeline once (build it once per process and reuse it)."""
-    return Pipelines(load_pipelines(codebook), codebook)
+def load_nlp(codebook: Codebook, reference: bool = False) -> Pipelines:
+    """Build every pipeline once (build it once per process and reuse it). ``reference``: the first,
+    token-by-token components, kept as the yardstick of the regression tests (same codings, slower)."""
+    return Pipelines(load_pipelines(codebook, reference), codebook)
 
 
 def load_nlp_from(path) -> Pipelines:
@@ -83,12 +87,25 @@ def load_nlp_from(path) -> Pipelines:
 
 
 def code(nlp: Pipelines, excerpts: Iterable[ExcerptLike],
-         on_doc: Callable[[ExcerptLike, Doc], None] | None = None) -> Iterator[Coding]:
+         on_doc: Callable[[ExcerptLike, Doc], None] | None = None, jobs: int = 1,
+         on_features: Callable[[ExcerptLike, list[str]], None] | None = None) -> Iterator[Coding]:
     """Code each excerpt; yields codings excerpt by excerpt, in input order, each sorted by position.
 
-    ``on_doc(excerpt, doc)`` sees each parsed doc, so other readers of the parse (the learned layer's
-    features) need not parse the text again.
+    ``on_doc(excerpt, doc)`` sees each parsed doc, so other readers of the parse need not parse the text
+    again; ``on_features(excerpt, features)`` gets the learned layer's features of each (see
+    ``features.doc_features``). ``jobs`` > 1 codes in that many processes (forked, each with these
+    pipelines); then only ``on_features`` is available, since docs stay in their process.
     """
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if on_doc is not None:
+            raise ValueError("code(jobs > 1) cannot hand parsed docs to on_doc; use on_features")
+        yield from _code_parallel(nlp, excerpts, jobs, on_features)
+        return
+    if on_features is not None:
+        def on_doc(excerpt: ExcerptLike, doc: Doc, inner=on_doc) -> None:  # noqa: F811
+            if inner is not None:
+                inner(excerpt, doc)
+            on_features(excerpt, doc_features(doc))
     items = iter(excerpts)
     while batch := list(islice(items, BATCH)):
         docs = _parse(nlp, batch)
@@ -96,6 +113,46 @@ def code(nlp: Pipelines, excerpts: Iterable[ExcerptLike],
             if on_doc is not None:
                 on_doc(excerpt, doc)
             yield from codings_of(nlp.codebook, excerpt.id, doc)
+
+
+_WORKER: Pipelines | None = None  # the pipelines a forked worker inherits
+
+
+def _code_chunk(job: tuple[list[tuple[str, str, str]], bool]) -> list[tuple[list[Coding], list[str] | None]]:
+    """In a worker: code one chunk of (id, text, lang); with features, each text's learned-layer features too."""
+    chunk, want = job
+    nlp, out = _WORKER, []
+    assert nlp is not None
+    texts = [Text(*row) for row in chunk]
+    for excerpt, doc in zip(texts, _parse(nlp, texts)):
+        out.append((codings_of(nlp.codebook, excerpt.id, doc), doc_features(doc) if want else None))
+    return out
+
+
+def _code_parallel(nlp: Pipelines, excerpts: Iterable[ExcerptLike], jobs: int,
+                   on_features: Callable[[ExcerptLike, list[str]], None] | None) -> Iterator[Coding]:
+    global _WORKER
+    _WORKER = nlp
+    items = iter(excerpts)
+    want = on_features is not None
+
+    def chunks() -> Iterator[tuple[list[ExcerptLike], tuple]]:
+        while batch := list(islice(items, BATCH)):
+            yield batch, ([(e.id, e.text, e.lang) for e in batch], want)
+
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending = chunks()
+            window = [(batch, pool.submit(_code_chunk, job)) for batch, job in islice(pending, 4 * jobs)]
+            while window:
+                batch, future = window.pop(0)
+                window += [(b, pool.submit(_code_chunk, j)) for b, j in islice(pending, 1)]
+                for excerpt, (codings, feats) in zip(batch, future.result()):
+                    if on_features is not None:
+                        on_features(excerpt, feats)
+                    yield from codings
+    finally:
+        _WORKER = None
 
 
 def _parse(nlp: Pipelines, batch: list[ExcerptLike]) -> list[Doc]:

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 #: Default cues per rule language. "a|b c" is two tokens: the first "a" or "b", then "c" (lower case).
@@ -110,8 +112,10 @@ class Modality:
     """Pipeline component: sets ``_.modality`` and ``_.cue`` on every span in ``doc.spans[spans_key]``."""
 
     def __init__(self, nlp: Language, spans_key: str, cues: dict[str, list[str]], negation_before: int,
-                 negation_after: int, hypothetical_before: int, ruler: str = "span_ruler") -> None:
+                 negation_after: int, hypothetical_before: int, ruler: str = "span_ruler",
+                 reference: bool = False) -> None:
         vocab = nlp.vocab
+        self.reference = reference  # find cues with spaCy's Matcher (the regression tests' yardstick)
         self.nlp, self.ruler = nlp, ruler
         self._named: dict[str, frozenset[str]] | None = None
         self.spans_key = spans_key
@@ -123,14 +127,35 @@ class Modality:
         self.negation_after_cues = (frozenset(cues["negation_after"]) if "negation_after" in cues
                                     else frozenset(cues.get("negation", ())))
         self.matcher = Matcher(vocab, validate=True)
+        # the same cue patterns as a table: first word's hash -> (kind, each word's alternatives as hashes)
+        self._first: dict[int, list[tuple[str, tuple[frozenset[int], ...]]]] = {}
         for kind in ("negation", "hypothetical", "conditional", "pseudo"):
             if cues.get(kind):
                 self.matcher.add(kind, [cue_pattern(c) for c in cues[kind]])
+                for cue in cues[kind]:
+                    parts = tuple(frozenset(map(get_string_id, part.split("|"))) for part in cue.split())
+                    for first in parts[0]:
+                        self._first.setdefault(first, []).append((kind, parts))
 
-    def cues(self, doc: Doc) -> list[Cue]:
-        """Cues in the text, longest first where they overlap, without those inside a pseudo-negation."""
-        found = sorted(((doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc)),
-                       key=lambda f: (f[1], f[1] - f[2]))
+    def matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(kind, start, end) of every cue pattern in ``doc``: what the Matcher finds, read from the lower-case
+        array (the patterns are plain word sequences, so a table lookup per word does)."""
+        lowers = doc.to_array(LOWER).tolist() if len(doc) else []
+        first, n = self._first, len(lowers)
+        found = set()
+        for i, low in enumerate(lowers):
+            for kind, parts in first.get(low, ()):
+                end = i + len(parts)
+                if end <= n and all(lowers[i + j] in part for j, part in enumerate(parts)):
+                    found.add((kind, i, end))
+        return list(found)
+
+    def cues(self, doc: Doc, reference: bool = False) -> list[Cue]:
+        """Cues in the text, longest first where they overlap, without those inside a pseudo-negation.
+        ``reference``: found by spaCy's Matcher (the regression tests compare the two)."""
+        found = ([(doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc)] if reference
+                 else sorted(self.matches(doc), key=lambda f: (f[1], f[2], f[0])))
+        found = sorted(found, key=lambda f: (f[1], f[1] - f[2]))
         pseudo = [(s, e) for kind, s, e in found if kind == "pseudo"]
         cues: list[Cue] = []
         for kind, s, e in found:
@@ -195,7 +220,7 @@ class Modality:
     def __call__(self, doc: Doc) -> Doc:
         spans = doc.spans.get(self.spans_key, [])
         if len(spans):
-            cues = self.cues(doc)
+            cues = self.cues(doc, self.reference)
             for span in spans:
                 span._.modality, span._.cue = self.judge(doc, span, cues)
         return doc
@@ -203,9 +228,11 @@ class Modality:
 
 @Language.factory("bolyst_modality", default_config={
     "spans_key": "codebook", "lang": "nb", "cues": None, "negation_before": 3, "negation_after": 2,
-    "hypothetical_before": 6})
+    "hypothetical_before": 6, "reference": False})
 def make_modality(nlp: Language, name: str, spans_key: str, lang: str, cues: dict[str, list[str]] | None,
-                  negation_before: int, negation_after: int, hypothetical_before: int) -> Modality:
+                  negation_before: int, negation_after: int, hypothetical_before: int,
+                  reference: bool = False) -> Modality:
     """``cues`` overrides the default cue lists of ``lang`` (keys negation, negation_after, hypothetical,
     conditional, conditional_marks, pseudo, boundary)."""
-    return Modality(nlp, spans_key, cues or CUES[lang], negation_before, negation_after, hypothetical_before)
+    return Modality(nlp, spans_key, cues or CUES[lang], negation_before, negation_after, hypothetical_before,
+                    reference=reference)

@@ -23,17 +23,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .coder import Coding, ExcerptLike, Pipelines, code
+from .features import doc_features  # noqa: F401 (API: the learned layer's features)
 from .model import PIPE, ModelSettings, TrainedModel, fingerprint, suggest  # noqa: F401 (fingerprint: API)
 from .nlp import PIPELINE_FOR_LANG, codable
 
 MODEL_DIR = Path(__file__).parent / "model"
 SETTINGS_FILE = "bolyst-model.json"
-
-
-def doc_features(doc: Doc) -> list[str]:
-    """The lemmas of the words and a ``C_<concept>`` token per codebook concept found in a parsed text."""
-    words = [t.lemma_ or t.lower_ for t in doc if not (t.is_space or t.is_punct)]
-    return words + [f"C_{concept}" for _, _, concept in doc._.concepts] or ["_"]
 
 
 class Features:
@@ -49,6 +44,10 @@ class Features:
 
     def record(self, excerpt: ExcerptLike, doc: Doc) -> None:
         self.known[excerpt.text, excerpt.lang or "nb"] = doc_features(doc)
+
+    def keep(self, excerpt: ExcerptLike, features: list[str]) -> None:
+        """``coder.code``'s ``on_features``: the features a coding process computed from its parse."""
+        self.known[excerpt.text, excerpt.lang or "nb"] = features
 
     def __call__(self, text: str, lang: str) -> list[str]:
         key = (text, lang or "nb")

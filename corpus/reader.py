@@ -6,7 +6,7 @@ line and the record, so one pass shows a contributor everything to fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,10 @@ def read_source(path: Path, root: Path, seeds_dir: Path) -> tuple[Source | None,
     year = check.integer(data, "year")
     if year is not None and not 1000 <= year <= 2100:
         check.fail(data, f"year {year} is not a year of publication", fix="give a year between 1000 and 2100")
+    repairs = data.get("repairs") or []
+    if not isinstance(repairs, list):
+        check.fail(data, "'repairs' must be a list of what was repaired in the seed text")
+        repairs = []
     if check.errors or not (ident and seed and title):
         return None, check.errors
     source = Source(
@@ -60,6 +64,7 @@ def read_source(path: Path, root: Path, seeds_dir: Path) -> tuple[Source | None,
         group=check.choice(data, "group", GROUPS, required=False),
         accessed=check.text(data, "accessed", False),
         genre=check.choice(data, "genre", GENRES, required=False),
+        repairs=tuple(str(r) for r in repairs),
     )
     return source, check.errors
 
@@ -189,8 +194,10 @@ def _finding(check: _Checker, item: dict[str, Any], source: Source, seed_lines: 
                    table=check.text(item, "table", False), line_start=first, line_end=last, omits=omits)
 
 
-def read_corpus(root: Path | None = None, seeds_dir: Path | None = None) -> Corpus:
-    """Read every source folder under ``root/sources``; raise :class:`ErrorList` listing all problems."""
+def read_corpus(root: Path | None = None, seeds_dir: Path | None = None,
+                only: Collection[str] | None = None) -> Corpus:
+    """Read every source folder under ``root/sources`` (or those named in ``only``); raise :class:`ErrorList`
+    listing all problems."""
     from . import CORPUS_DIR
 
     root = root or CORPUS_DIR
@@ -198,35 +205,41 @@ def read_corpus(root: Path | None = None, seeds_dir: Path | None = None) -> Corp
     if (root / JOURNAL).is_file():
         recover(root)  # finish a write that was interrupted after it was committed (corpus/safewrite.py)
     corpus, errors = Corpus(), []
-    for folder in sorted(p for p in (root / "sources").iterdir() if p.is_dir()):
-        source_file = folder / "source.yaml"
-        if not source_file.is_file():
-            errors.append(CorpusFormatError("folder has no source.yaml", path=folder,
-                                            fix="add source.yaml with the document's citation"))
+    folders = (p for p in (root / "sources").iterdir() if p.is_dir() and (only is None or p.name in only))
+    for folder in sorted(folders):
+        errors += read_folder(folder, root, seeds_dir, corpus)
+    if errors:
+        raise ErrorList(errors)
+    return corpus
+
+
+def read_folder(folder: Path, root: Path, seeds_dir: Path, corpus: Corpus) -> list[BolystError]:
+    """Read one source folder into ``corpus``; returns its problems (an import checks just the source it wrote)."""
+    errors: list[BolystError] = []
+    source_file = folder / "source.yaml"
+    if not source_file.is_file():
+        return [CorpusFormatError("folder has no source.yaml", path=folder,
+                                  fix="add source.yaml with the document's citation")]
+    try:
+        source, problems = read_source(source_file, root, seeds_dir)
+    except BolystError as exc:
+        return [exc]
+    errors += problems
+    if source is None:
+        return errors
+    corpus.sources.append(source)
+    seed_lines = read_text(seeds_dir / source.seed).count("\n") + 1
+    seen: dict[str, set[str]] = {"speakers": set(), "speaker_ids": set(), "excerpts": set(), "findings": set()}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "source.yaml":
             continue
         try:
-            source, problems = read_source(source_file, root, seeds_dir)
+            speakers, excerpts, findings, problems = read_records_file(path, root, source, seed_lines, seen)
         except BolystError as exc:
             errors.append(exc)
             continue
         errors += problems
-        if source is None:
-            continue
-        corpus.sources.append(source)
-        seed_lines = read_text(seeds_dir / source.seed).count("\n") + 1
-        seen: dict[str, set[str]] = {"speakers": set(), "speaker_ids": set(), "excerpts": set(), "findings": set()}
-        for path in sorted(folder.glob("*.yaml")):
-            if path.name == "source.yaml":
-                continue
-            try:
-                speakers, excerpts, findings, problems = read_records_file(path, root, source, seed_lines, seen)
-            except BolystError as exc:
-                errors.append(exc)
-                continue
-            errors += problems
-            corpus.speakers += speakers
-            corpus.excerpts += excerpts
-            corpus.findings += findings
-    if errors:
-        raise ErrorList(errors)
-    return corpus
+        corpus.speakers += speakers
+        corpus.excerpts += excerpts
+        corpus.findings += findings
+    return errors

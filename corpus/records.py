@@ -35,6 +35,7 @@ class Source:
     group: str | None = None  # "devset": quotes collected to develop and test the coder (see corpus/FORMAT.md)
     accessed: str | None = None  # when a web source was read (YYYY-MM-DD)
     genre: str | None = None  # report | thesis | news | blog | oped | institutional (devset pages)
+    repairs: tuple[str, ...] = ()  # text-extraction artefacts repaired in the seed (bolyst.corpus.clean)
 
     @property
     def citation(self) -> str:

@@ -25,6 +25,8 @@ SOURCES = Table(
                         "split by source into dev and test); empty for the knowledge base's documents."),
         C("accessed", str, "When a web source was read (YYYY-MM-DD)."),
         C("genre", str, "Kind of web source: report, thesis, news, blog, oped or institutional."),
+        C("repairs", str, "Text-extraction artefacts repaired in the seed text, separated by '; ' (garbled "
+                          "formulas replaced by a marked rendering «[formel: …]», mathematical letters folded)."),
         C("seed_file", str, "Text of the document shipped in corpus/seeds/, which every excerpt is checked against."),
         C("citation", str, "Full reference in Bolyst's citation style."),
         C("short", str, "Short reference for inline citations."),

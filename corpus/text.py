@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 _HYPHENATION = re.compile(r"(\w)-[ \t]*\n\s*(?=\w)")
 _SPACE = re.compile(r"\s+")
-_LOOSE = re.compile(r"[\s\-\u00ad]+")
+LOOSE_CHAR = re.compile(r"[\s\-\u00ad]")  # what a loose comparison drops
+_LOOSE = re.compile(LOOSE_CHAR.pattern + "+")
 
 
 def normalise(text: str) -> str:
@@ -28,9 +30,22 @@ def occurs_in(text: str, source: str, omits: tuple[str, ...] = ()) -> bool:
     """
     for furniture in omits:
         source = source.replace(furniture, " ")
-    if normalise(text) in normalise(source):
+    if normalise(text) in _normalised(source):
         return True
-    return loose(text) in loose(source)
+    return loose(text) in _loosened(source)
+
+
+# A seed is checked once per excerpt it holds: normalise it once, not once per excerpt (a large CSV seed of
+# N rows made imports and builds quadratic). Strings hash once and compare by identity first, so a lookup of
+# the same seed string is cheap.
+@lru_cache(maxsize=16)
+def _normalised(source: str) -> str:
+    return normalise(source)
+
+
+@lru_cache(maxsize=16)
+def _loosened(source: str) -> str:
+    return loose(source)
 
 
 def content_hash(text: str) -> str:

@@ -43,8 +43,8 @@ def save_corpus(db: sqlite_utils.Database, corpus: Corpus) -> dict[str, int]:
     sources = {s.id: s for s in corpus.sources}
     speakers = {s.id: s for s in corpus.speakers}
     db["sources"].upsert_all(
-        ({**{k: v for k, v in asdict(s).items() if k not in ("seed", "authors", "cite_as")},
-          "authors": "; ".join(s.authors), "seed_file": s.seed, "citation": s.citation, "short": s.short}
+        ({**{k: v for k, v in asdict(s).items() if k not in ("seed", "authors", "cite_as", "repairs")},
+          "authors": "; ".join(s.authors), "repairs": "; ".join(s.repairs) or None, "seed_file": s.seed, "citation": s.citation, "short": s.short}
          for s in corpus.sources), pk="id")
     db["speakers"].upsert_all(
         ({**asdict(s), "label": s.label} for s in corpus.speakers), pk="id")

@@ -11,12 +11,14 @@ from pathlib import Path
 import sqlite_utils
 
 from bolyst.coding import build as coding_build
+from bolyst.coding.cache import SUFFIX as CACHE_SUFFIX
 from bolyst.coding import schema as coding_schema
 from bolyst.corpus import CORPUS_DIR
 from bolyst.corpus import build as corpus_build
 from bolyst.corpus import schema as corpus_schema
 from bolyst.stats import build as stats_build
 from bolyst.stats import schema as stats_schema
+from bolyst.corpus.errors import BolystError
 from bolyst.corpus.project import Project, demo, folders
 from bolyst.corpus.shape import Table, View, ensure_shape
 
@@ -41,18 +43,19 @@ class Stage:
     tables: tuple[Table, ...]
     views: tuple[View, ...]
     queries: dict[str, dict]
-    run: Callable[[sqlite_utils.Database, Project], dict[str, int]]
+    run: Callable[..., dict[str, int]]  # (db, project, jobs=1, cache=None, items=None) -> counts per table
 
 
 def stages() -> list[Stage]:
     """Every stage in dependency order: corpus ← coding ← stats."""
     return [
         Stage("corpus", corpus_schema.TABLES, corpus_schema.VIEWS, corpus_schema.QUERIES,
-              lambda db, project: corpus_build.run(db, project.corpus_dirs)),
+              lambda db, project, jobs=1, cache=None, items=None: corpus_build.run(db, project.corpus_dirs)),
         Stage("coding", coding_schema.TABLES, coding_schema.VIEWS, coding_schema.QUERIES,
-              lambda db, project: coding_build.run(db, project.coding_dir, project.decisions_dirs)),
+              lambda db, project, jobs=1, cache=None, items=None: coding_build.run(
+                  db, project.coding_dir, project.decisions_dirs, jobs, cache, items)),
         Stage("stats", stats_schema.TABLES, stats_schema.VIEWS, stats_schema.QUERIES,
-              lambda db, project: stats_build.run(db, project.stats_dir)),
+              lambda db, project, jobs=1, cache=None, items=None: stats_build.run(db, project.stats_dir)),
     ]
 
 
@@ -69,8 +72,24 @@ def all_queries() -> dict[str, dict]:
 
 
 def ensure_all(db: sqlite_utils.Database) -> None:
-    """Apply every stage's declared shape (safe to run twice)."""
+    """Apply every stage's declared shape (safe to run twice), and an index on every foreign key."""
     ensure_shape(db, all_tables(), all_views())
+    for table, column in foreign_keys_without_index(db):
+        db[table].create_index([column], if_not_exists=True)
+
+
+def foreign_keys_without_index(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(table, column) of each declared foreign key that no index (or primary key) starts with. Pages look rows
+    up by these columns (a source's speakers and findings, a code's rules, a municipality's contributions …);
+    without an index each lookup scans the table, which at 10^4–10^5 excerpts is what made pages slow."""
+    missing = []
+    for table in all_tables():
+        if not db[table.name].exists():
+            continue
+        firsts = {index.columns[0] for index in db[table.name].indexes if index.columns}
+        firsts |= {table.pk[0]} if table.pk else set()
+        missing += [(table.name, c.name) for c in table.columns if c.fk and c.name not in firsts]
+    return missing
 
 
 @dataclass
@@ -81,16 +100,22 @@ class StageReport:
 
 
 def build(db_path: Path, paths: Paths | Project | None = None,
-          progress: Callable[[StageReport], None] | None = None) -> list[StageReport]:
+          progress: Callable[[StageReport], None] | None = None, jobs: int = 1,
+          incremental: bool = False, items: Callable[[int], None] | None = None) -> list[StageReport]:
     """Build every stage of a project (default: the shipped demo) into ``db_path``.
 
     The database is written to ``<db_path>.building`` and renamed over ``db_path`` only when every
     stage has succeeded, so a failed build leaves the previous database untouched. Nothing is
-    written anywhere else.
+    written anywhere else, except, with ``incremental`` (opt-in), the coder's cache ``<db>.coder-cache``: what
+    the rules made of each text, so a rebuild codes only new and changed excerpts (coding/cache.py) and a
+    failed later stage does not lose the coding done. Opt-in until the rebuild is proved identical to a full
+    build in every case (tests/test_incremental_build.py: an intermittent difference is open). ``jobs``:
+    processes for the coder (the build's slowest part at scale); ``items(n)``: n more excerpts coded.
     """
     db_path = Path(db_path)
     project = paths.project(db_path) if isinstance(paths, Paths) else paths or demo(db_path)
     tmp = db_path.with_name(db_path.name + ".building")
+    cache = db_path.with_name(db_path.name + CACHE_SUFFIX) if incremental else None
     db_path.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
         leftover.unlink(missing_ok=True)
@@ -104,7 +129,15 @@ def build(db_path: Path, paths: Paths | Project | None = None,
         for stage in stages():
             started = time.perf_counter()
             with db.conn:
-                counts = stage.run(db, project)
+                try:
+                    counts = stage.run(db, project, jobs, cache, items)
+                except (BolystError, KeyboardInterrupt):
+                    raise
+                except Exception as exc:  # unforeseen: say which stage, and that earlier coding is kept
+                    raise BolystError(f"the {stage.name} stage failed: {type(exc).__name__}: {exc}",
+                                      where=f"stage {stage.name}",
+                                      fix="fix the input named above and build again (the coding done so far is "
+                                          "kept in the coder's cache)") from exc
             report = StageReport(stage.name, time.perf_counter() - started, counts)
             reports.append(report)
             if progress:

@@ -25,7 +25,9 @@ from .options import DB_OPTION
               help='Code JSON Lines instead of the corpus: {"id", "text", "lang"} per line in, one result per '
                    "line out on stdout.")
 @llm_options
-def code(db_path: Path, coding_dir: Path | None, jsonl, **llm) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
+              help="Processes for coding the corpus (e.g. the number of cores); same codings for any number.")
+def code(db_path: Path, coding_dir: Path | None, jsonl, jobs: int, **llm) -> None:
     """Code the corpus in the database with the codebook (or code JSON Lines with --jsonl).
 
     Automatic codings are replaced; human decisions (coding/decisions/*.yaml) are re-read, never
@@ -41,6 +43,7 @@ def code(db_path: Path, coding_dir: Path | None, jsonl, **llm) -> None:
     \b
     Example:
       bolyst code --db bolyst.db
+      bolyst code --db bolyst.db --jobs 2
       echo '{"id": "q1", "text": "Vi var så ensomme her.", "lang": "nb"}' | bolyst code --jsonl -
       bolyst code --llm-url http://localhost:11434/v1 --llm-model llama3.1 --llm-split test
       BOLYST_LLM_KEY=… bolyst code --llm-url https://api.example.com/v1 --llm-model some-model --dry-run
@@ -62,8 +65,10 @@ def code(db_path: Path, coding_dir: Path | None, jsonl, **llm) -> None:
         code_corpus_llm(db, folders, llm, folders.root)
         return
     click.echo(f"Coding the excerpts in {db_path} with {folders.coding_dir / 'codebook.yaml'} …", err=True)
-    with db.conn:
-        counts = code_corpus(db, folders.coding_dir, folders.decisions_dirs)
+    from .progress import Progress
+
+    with db.conn, Progress("koding / coding") as step:
+        counts = code_corpus(db, folders.coding_dir, folders.decisions_dirs, jobs=jobs, progress=step)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
     click.echo(f"{'theme':<10} {'excerpts (auto)':>16} {'codings (auto)':>15} {'excerpts (model)':>17} "
                f"{'excerpts (human)':>17}")

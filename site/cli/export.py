@@ -43,8 +43,14 @@ def _format(out: Path | None, fmt: str | None) -> str:
               help="Corpus folder instead of the project's (qdpx only).")
 @click.option("--coding", "coding_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Coding folder instead of the project's (qdpx/qdc only).")
+@click.option("--include-automatic", is_flag=True,
+              help="qdpx: also the automatic codings (coders «Bolyst rules …», «Bolyst model»; memo says whether "
+                   "a person confirmed each). Default: human codings only.")
+@click.option("--lead-coder", default=None, help="qdpx: the first user, QualCoder's current coder "
+              "(default: lead-researcher).")
 def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir: Path | None,
-                   coding_dir: Path | None, **filters) -> None:
+                   coding_dir: Path | None, include_automatic: bool = False, lead_coder: str | None = None,
+                   **filters) -> None:
     """Export evidence for a report (md, docx, csv, json, xlsx) or the whole project for QDA tools (qdpx, qdc).
 
     Evidence exports hold the excerpts that pass every filter, under the themes a person confirmed,
@@ -72,7 +78,8 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
         if any(v for v in filters.values()):
             raise ExportError("filters apply to evidence exports (md, docx, csv, json, xlsx) only",
                               fix="a QDA project holds the whole corpus; drop the filters")
-        _export_qda(db, out or Path(f"bolyst.{fmt}"), fmt, corpus_dir, coding_dir)
+        _export_qda(db, out or Path(f"bolyst.{fmt}"), fmt, corpus_dir, coding_dir, include_automatic,
+                    lead_coder)
         return
     from bolyst.site.export.evidence import export
     from bolyst.site.export.filters import Filters, file_name
@@ -87,16 +94,21 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
     click.echo(f"Wrote {target} ({len(data):,} bytes).", err=True)
 
 
-def _export_qda(db, out: Path, fmt: str, corpus_dir: Path | None, coding_dir: Path | None) -> None:
+def _export_qda(db, out: Path, fmt: str, corpus_dir: Path | None, coding_dir: Path | None,
+                include_automatic: bool = False, lead: str | None = None) -> None:
     from bolyst.site.qda.export import export_qdc, export_qdpx
 
     click.echo(f"Writing {out} …", err=True)
     project = current_project()
-    report = (export_qdpx(db, out, corpus_dir, coding_dir, source=project) if fmt == "qdpx"
+    report = (export_qdpx(db, out, corpus_dir, coding_dir, source=project, include_automatic=include_automatic,
+                          lead=lead) if fmt == "qdpx"
               else export_qdc(out, coding_dir, source=project))
     click.echo(f"Wrote {report.path}: {report.sources} documents, {report.selections} selections, "
                f"{report.codes} codes, {report.codings} codings, {report.cases} cases "
                "(validated against REFI-QDA 1.0).", err=True)
+    if report.users:
+        click.echo(f"Coders: {', '.join(report.users)} (the first is QualCoder's current coder); "
+                   f"{report.case_links} case links.", err=True)
 
 
 def echo_qdpx_imports(files: list[Path], project, coder: str | None) -> int:
@@ -116,7 +128,9 @@ def echo_qdpx_imports(files: list[Path], project, coder: str | None) -> int:
             continue
         decisions = ", ".join(f"{n} by {c}" for c, n in result.decisions.items() if n) or "none"
         line = (f"{path}: {len(result.new_sources)} new sources, {result.excerpts} new excerpts, "
-                f"decisions appended: {decisions}" + ("; codebook written" if result.codebook_written else ""))
+                f"decisions appended: {decisions}" + ("; codebook written" if result.codebook_written else "")
+                + f"; selections matched to excerpts: {result.matched}, unplaced: {result.unplaced}, "
+                  f"automatic codings skipped: {result.automatic}")
         if result.unchanged and not result.problems:
             click.echo(f"= {path}: already imported")
         else:

@@ -102,9 +102,17 @@ def _echo_stage(report) -> None:
     click.echo(f"  {report.name:<8} {report.seconds:6.2f}s  {counts}")
 
 
+JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
+                           help="Processes for the coder (e.g. the number of cores); same result for any number.")
+
+
 @cli.command()
 @DB_OPTION
-def build(db_path: Path) -> None:
+@JOBS_OPTION
+@click.option("--incremental", is_flag=True, default=False,
+              help="Keep the coder's results per text in DB.coder-cache and code only new or changed excerpts "
+                   "(experimental).")
+def build(db_path: Path, jobs: int, incremental: bool) -> None:
     """Build the knowledge base into one SQLite file.
 
     Every stage (corpus, coding, statistics) is written to DB.building and renamed over DB only when
@@ -113,11 +121,16 @@ def build(db_path: Path) -> None:
     \b
     Example:
       bolyst build --db bolyst.db
+      bolyst build --jobs 4       code with four processes
     """
     from bolyst.site.build import build as run_build
 
     click.echo(f"Building {db_path} …")
-    reports = run_build(db_path, current_project(db_path), progress=_echo_stage)
+    from .progress import Progress
+
+    with Progress("koding / coding") as step:
+        reports = run_build(db_path, current_project(db_path), progress=_echo_stage, jobs=jobs, items=step,
+                            incremental=incremental)
     click.echo(f"Built {db_path} in {sum(r.seconds for r in reports):.1f}s.")
 
 

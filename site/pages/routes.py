@@ -93,11 +93,19 @@ def not_found(path: str, datasette: str, db: str, lang: str = DEFAULT) -> Respon
 async def warm(datasette) -> None:
     """Compute the whole-table aggregates once at startup, so no visitor waits for them."""
     from .municipalities import medians
+    from .queries import QUERIES
+
+    def compute(conn) -> None:
+        store = Store(conn, memo)
+        medians(store)
+        for name, query in QUERIES.items():
+            if query.whole:
+                store.run(name)
 
     db = database(datasette)
     if db is not None:
         memo = _memo(db.path)
-        await db.execute_fn(lambda conn: medians(Store(conn, memo)))
+        await db.execute_fn(compute)
 
 
 def _static(name: str) -> Response:

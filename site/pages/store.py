@@ -76,16 +76,22 @@ class Store:
         if cache and key in self._cache:
             return self._cache[key]
         query = QUERIES[name]
+        if query.whole and not params:
+            return self.memo(f"query:{name}", lambda: self._run(name, query, key))
+        result = self._run(name, query, key)
+        if cache:
+            self._cache[key] = result
+        return result
+
+    def _run(self, name: str, query: Query, key: tuple) -> Result:
         missing = self.why_missing(query)
         if missing:
             result = Result(name, (), missing, key[1])
         else:
             cursor = self.conn.cursor()
             cursor.row_factory = sqlite3.Row
-            rows = tuple(dict(r) for r in cursor.execute(query.sql, params))
+            rows = tuple(dict(r) for r in cursor.execute(query.sql, dict(key[1])))
             result = Result(name, rows, None, key[1])
-        if cache:
-            self._cache[key] = result
         return result
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:

@@ -8,13 +8,13 @@ spaces), spoken by the case the selection belongs to.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
 from bolyst.corpus.records import ROLES, SOURCE_FIELDS
-from bolyst.corpus.text import slugify
+from bolyst.corpus.text import normalise, slugify
 
 from . import refi
 from .spans import line_of
@@ -24,15 +24,22 @@ SOURCE_KEYS = tuple(f for f in SOURCE_FIELDS if f not in ("id", "seed"))
 SPEAKER_KEYS = ("pseudonym", "description", "role", "origin", "gender", "age", "years_in_norway")
 
 
-def read_meta(text: str | None) -> dict[str, Any]:
-    """The Bolyst fields of a Description (``{}`` when it is free text, as other tools write it)."""
-    if not text:
-        return {}
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader (libyaml's where installed)
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def read_meta(text: str | None) -> dict[str, Any]:
+    """The Bolyst fields of a Description (``{}`` when it is free text, as other tools write it); read once
+    per text (a project names the same case in every source)."""
+    return dict(_parsed(text)) if text else {}
 
 
 @dataclass
@@ -84,12 +91,57 @@ def _excerpt(sel: refi.Selection, text: str, speaker: dict | None,
         return str(meta.get("file") or ""), record
     # made in a QDA tool: the id comes from the selection's GUID, so importing again finds it
     local = f"{slugify(sel.name, 40)}-{sel.guid[:8]}" if sel.name else f"qda-{sel.guid[:8]}"
+    start, end = span_key(text, sel.start, sel.end)
     record = {"id": local, "kind": "quote" if speaker else "narrative", "lang": default_lang,
-              "lines": [line_of(text, sel.start), line_of(text, sel.end - 1)]}
+              "lines": [line_of(text, start), line_of(text, end - 1)]}
     if speaker:
         record["speaker"] = speaker["id"]
-    record["text"] = re.sub(r"\s+", " ", text[sel.start:sel.end]).strip()
+    record["text"] = normalise(text[start:end])  # the one rule: line-break hyphenation and white space
     return "", record
+
+
+def span_key(text: str, start: int, end: int) -> tuple[int, int]:
+    """A selection without white space at its ends (tools select a space more or less)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _bolyst_excerpt(sel: refi.Selection) -> str | None:
+    meta = read_meta(sel.description)
+    return str(meta["excerpt"]) if meta.get("excerpt") and meta.get("text") else None
+
+
+def _plan_selections(source: refi.Source, project: refi.Project, plan: SourcePlan, spans: dict[tuple[int, int], str],
+                     known: set[str], language: str, default_file: str | None) -> dict[str, dict]:
+    """Map every selection of ``source`` to an excerpt: a known one with the same span (or id), else a new one
+    (only a selection with codings or Bolyst's fields: one without is an annotation). Returns new speakers."""
+    variables = {v.guid: v.name for v in project.variables}
+    case_of = {sel: case for case in project.cases for sel in case.selections}
+    speakers: dict[str, dict] = {}
+    for sel in sorted(source.selections, key=lambda s: _bolyst_excerpt(s) is None):  # Bolyst's own first
+        key, own = span_key(source.text, sel.start, sel.end), _bolyst_excerpt(sel)
+        found = own if own in known else spans.get(key)
+        if found is None and own is None and not sel.codings:
+            continue
+        if found is None:
+            case = case_of.get(sel.guid)
+            speaker = _speaker_of_case(case, variables) if case else None
+            file, excerpt = _excerpt(sel, source.text, speaker, language)
+            found = f"{plan.id}/{excerpt['id']}"
+            if found not in known:
+                if speaker:
+                    speakers.setdefault(speaker["id"], speaker)
+                name = file.rsplit("/", 1)[-1]
+                name = default_file or (name if name.startswith("excerpts") else "excerpts.yaml")
+                plan.files.setdefault(name, {"source": plan.id, "speakers": [], "excerpts": []})[
+                    "excerpts"].append(excerpt)
+                known.add(found)
+        spans.setdefault(key, found)
+        plan.selections[sel.guid] = found
+    return speakers
 
 
 def plan_source(source: refi.Source, project: refi.Project, seed_name: str) -> SourcePlan:
@@ -100,50 +152,27 @@ def plan_source(source: refi.Source, project: refi.Project, seed_name: str) -> S
     record.update({k: meta[k] for k in SOURCE_KEYS if k != "title" and meta.get(k) not in (None, "", [])})
     plan = SourcePlan(id=sid, seed=seed_name, text=source.text, source=record)
     variables = {v.guid: v.name for v in project.variables}
-    case_of = {sel: case for case in project.cases for sel in case.selections}
     speakers: dict[str, dict] = {}
     for case in project.cases:
         case_source = str(read_meta(case.description).get("speaker") or "").split("/", 1)[0]
         if case_source == sid:
             speakers.setdefault(_speaker_of_case(case, variables)["id"], _speaker_of_case(case, variables))
-    for sel in source.selections:
-        case = case_of.get(sel.guid)
-        speaker = _speaker_of_case(case, variables) if case else None
-        if speaker:
-            speakers.setdefault(speaker["id"], speaker)
-        file, excerpt = _excerpt(sel, source.text, speaker, record.get("language", "nb"))
-        name = file.rsplit("/", 1)[-1] if file.rsplit("/", 1)[-1].startswith("excerpts") else "excerpts.yaml"
-        plan.files.setdefault(name, {"source": sid, "speakers": [], "excerpts": []})["excerpts"].append(excerpt)
-        plan.selections[sel.guid] = f"{sid}/{excerpt['id']}"
+    for key, speaker in _plan_selections(source, project, plan, {}, set(), record.get("language", "nb"),
+                                         None).items():
+        speakers.setdefault(key, speaker)
     if plan.files:
         first = plan.files[min(plan.files)]
         first["speakers"] = [speakers[k] for k in sorted(speakers)]
     return plan
 
 
-def new_excerpts(source: refi.Source, project: refi.Project, sid: str, known: set[str],
-                 known_speakers: set[str], language: str) -> SourcePlan:
-    """Selections of a text source the corpus has, whose excerpts it does not have (made in a QDA tool)."""
+def new_excerpts(source: refi.Source, project: refi.Project, sid: str, spans: dict[tuple[int, int], str],
+                 known: set[str], known_speakers: set[str], language: str) -> SourcePlan:
+    """Selections of a text source the corpus has: mapped to its excerpts by span (``spans``: the excerpts'
+    passages in the text), the others become new excerpts in ``excerpts-qdpx.yaml``."""
     plan = SourcePlan(id=sid, seed="", text=source.text, source={})
-    variables = {v.guid: v.name for v in project.variables}
-    case_of = {sel: case for case in project.cases for sel in case.selections}
-    records = {"source": sid, "speakers": [], "excerpts": []}
-    for sel in source.selections:
-        meta_id = read_meta(sel.description).get("excerpt")
-        if meta_id in known:
-            plan.selections[sel.guid] = meta_id
-            continue
-        case = case_of.get(sel.guid)
-        speaker = _speaker_of_case(case, variables) if case else None
-        _, excerpt = _excerpt(sel, source.text, speaker, language)
-        if f"{sid}/{excerpt['id']}" in known:
-            plan.selections[sel.guid] = f"{sid}/{excerpt['id']}"
-            continue
-        if speaker and f"{sid}/{speaker['id']}" not in known_speakers and \
-                speaker["id"] not in {s["id"] for s in records["speakers"]}:
-            records["speakers"].append(speaker)
-        records["excerpts"].append(excerpt)
-        plan.selections[sel.guid] = f"{sid}/{excerpt['id']}"
-    if records["excerpts"]:
-        plan.files["excerpts-qdpx.yaml"] = records
+    speakers = _plan_selections(source, project, plan, dict(spans), set(known), language, "excerpts-qdpx.yaml")
+    if plan.files:
+        plan.files["excerpts-qdpx.yaml"]["speakers"] = [speakers[k] for k in sorted(speakers)
+                                                        if f"{sid}/{k}" not in known_speakers]
     return plan

@@ -4,19 +4,23 @@ Shape of the project (why: a QDA user expects the documents they analyse, not hu
 
 - one **TextSource per source document**: its text is the shipped seed text (the report as extracted
   from its PDF, or an imported transcript), so the user reads each excerpt in its context;
-- one **PlainTextSelection per excerpt**, named by the excerpt id, spanning the passage in the document
-  (:func:`bolyst.site.qda.spans.locate`); its Description holds the verbatim excerpt, its citation and its
-  Bolyst fields as YAML, which is also what ``bolyst import x.qdpx`` reads back;
+- one **PlainTextSelection per excerpt**, spanning the passage in the document
+  (:func:`bolyst.site.qda.spans.locate`) and named by it; its Description holds the excerpt id, the
+  verbatim excerpt, its citation and its Bolyst fields as YAML (what ``bolyst import`` reads back);
 - the codebook as nested **Codes** (a theme and its sub-codes), named by their Norwegian label, with the
   code id, English label, definition and the place it is about in the Description;
-- **Codings** on the selections: one per human coder (a **User** named after the coder) who holds that a
-  code applies, and one by the user ``auto`` for each automatic coding no human has rejected;
-- speakers as **Cases** with role, origin and gender as case variables, each referring to the selections
-  of that speaker's excerpts; source citation and year as source variables.
+- **one selection per coding** on the same span (:mod:`.coders`): made by its coder on its date, with the
+  decision's note as memo; human coders first, the lead coder the project's first **User**; automatic
+  codings (rules, model) only with ``include_automatic``, under coders named for what they are and with
+  their review state in the memo;
+- speakers as **Cases** (:mod:`.cases`) with unique names, case variables and links to their text;
+  source citation and year as source variables.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -25,45 +29,22 @@ from pathlib import Path
 import sqlite_utils
 from bolyst.coding.codebook import Code as BookCode, Codebook
 from bolyst.coding.decisions import Decision
-from bolyst.corpus.errors import ExportError
-from bolyst.corpus.project import Project, demo, read_layers, with_folders
+from bolyst.corpus.project import Project, demo, with_folders
 from bolyst.corpus.provenance import seed_text
-from bolyst.corpus.records import Corpus, Excerpt
+from bolyst.corpus.records import Excerpt
 from bolyst.corpus.records import Source as CorpusSource
 from bolyst.corpus.yamlio import dump_yaml
 
 from . import refi
+from .cases import CASE_VARIABLES, case_codes, case_coding, cases
+from .coders import AUTO_USER, AutoCoding, coding_selections, ordered_coders, users, xsd_date
+from .material import Material, citations_from, load_material
 from .spans import require_span
 
-AUTO_USER = "auto"
+__all__ = ["AUTO_USER", "AutoCoding", "export_qdc", "export_qdpx"]
 THEME_COLORS = {"push": "#D55E00", "pull": "#009E73", "stay": "#0072B2", "retain": "#E69F00"}
 SOURCE_VARIABLES = (("citation", "Text", "Full reference (Bolyst citation style)."),
                     ("year", "Integer", "Year of publication."))
-CASE_VARIABLES = (("role", "Text", "Speaker's role as the source describes it."),
-                  ("origin", "Text", "Country of origin, where the source states it."),
-                  ("gender", "Text", "female or male, where the source states it."))
-
-
-@dataclass(frozen=True)
-class AutoCoding:
-    """An automatic coding as the database holds it (rule, score and matched text, for auditing)."""
-
-    excerpt: str
-    code: str
-    rule: str | None = None
-    score: float | None = None
-    matched: str | None = None
-
-
-@dataclass(frozen=True)
-class Material:
-    """Everything an export needs, read from the corpus and coding folders and the database."""
-
-    corpus: Corpus
-    seeds: dict[str, Path]  # source id → its seed file
-    codebook: Codebook
-    decisions: tuple[Decision, ...]  # the decision in force per (coder, excerpt, code)
-    automatic: tuple[AutoCoding, ...]  # automatic codings no human rejected
 
 
 def origin() -> str:
@@ -118,33 +99,37 @@ def _decision_meta(decisions: Iterable[Decision]) -> list[dict]:
                                ("note", d.note)) if v is not None} for d in decisions]
 
 
-def _selection_meta(excerpt: Excerpt, citation: str, decisions: list[Decision],
-                    automatic: list[AutoCoding]) -> str:
+def _selection_meta(excerpt: Excerpt, citation: str, decisions: list[Decision]) -> str:
     return meta({
         "excerpt": excerpt.id, "citation": citation, "text": excerpt.text, "kind": excerpt.kind,
         "lang": excerpt.lang, "section": excerpt.section, "page": excerpt.page,
         "lines": [excerpt.line_start, excerpt.line_end] if excerpt.line_start else None,
         "speaker": excerpt.speaker, "place": _place(excerpt), "interview_period": excerpt.interview_period,
         "omits": list(excerpt.omits), "file": excerpt.file, "decisions": _decision_meta(decisions),
-        "automatic": [{k: v for k, v in (("code", a.code), ("rule", a.rule), ("score", a.score),
-                                          ("matched", a.matched)) if v is not None} for a in automatic],
     })
-
-
-def _codings(excerpt: str, decisions: list[Decision], automatic: list[AutoCoding]) -> tuple[refi.Coding, ...]:
-    pairs = sorted({(d.code, d.coder) for d in decisions if d.present}
-                   | {(a.code, AUTO_USER) for a in automatic})
-    return tuple(refi.Coding(guid=refi.guid("coding", f"{excerpt}|{code}|{coder}"), code=refi.guid("code", code),
-                            user=refi.guid("user", coder)) for code, coder in pairs)
 
 
 def _source_meta(source: CorpusSource) -> str:
     fields = {k: v for k, v in asdict(source).items() if k not in ("id", "seed")}
     return meta({"source": source.id, "citation": source.citation, **fields, "authors": list(source.authors),
-                 "seed": source.seed})
+                 "repairs": list(source.repairs), "seed": source.seed})
 
 
-def text_source(source: CorpusSource, material: Material, citations: dict[str, str]) -> refi.Source:
+_NOT_IN_FILE_NAMES = re.compile(r'\s*[/\\]\s*|[<>:"|?*\x00-\x1f]')
+
+
+def source_names(sources: list[CorpusSource]) -> dict[str, str]:
+    """Source id → document name, unique and usable as a file name (QualCoder saves each text as
+    ``documents/<name>.txt``: a «/» in the name loses the text, a repeated name gets a ``1_`` prefix)."""
+    base = {s.id: _NOT_IN_FILE_NAMES.sub(lambda m: " - " if m.group().strip() in "/\\" else "-",
+                                         f"{s.short} — {s.title}")[:150].strip() for s in sources}
+    count = Counter(base.values())
+    return {sid: name if count[name] == 1 else f"{name} [{sid}]" for sid, name in base.items()}
+
+
+def text_source(source: CorpusSource, material: Material, citations: dict[str, str],
+                notes: list[refi.Note], name: str) -> refi.Source:
+    """The source's text, a base selection per excerpt and a selection per coding (notes go to ``notes``)."""
     text = refi.clean_text(seed_text(material.seeds[source.id]))
     decisions: dict[str, list[Decision]] = {}
     for d in material.decisions:
@@ -152,17 +137,24 @@ def text_source(source: CorpusSource, material: Material, citations: dict[str, s
     automatic: dict[str, list[AutoCoding]] = {}
     for a in material.automatic:
         automatic.setdefault(a.excerpt, []).append(a)
+    lead, as_of = refi.guid("user", material.lead) if material.lead else None, xsd_date(material.as_of)
+    names = {AUTO_USER: material.rules, "model": "Bolyst model"}
     selections = []
     for e in (e for e in material.corpus.excerpts if e.source == source.id):
         start, end = require_span(e.id, e.text, text, e.line_start, e.line_end, e.omits)
         mine, auto = decisions.get(e.id, []), automatic.get(e.id, [])
-        selections.append(refi.Selection(guid=refi.guid("excerpt", e.id), start=start, end=end, name=e.id,
-                                        description=_selection_meta(e, citations.get(e.id, ""), mine, auto),
-                                        codings=_codings(e.id, mine, auto)))
+        passage = text[start:end]
+        link = (case_coding(e.speaker, e.id, lead, as_of),) if e.speaker else ()
+        selections.append(refi.Selection(guid=refi.guid("excerpt", e.id), start=start, end=end, name=passage,
+                                        description=_selection_meta(e, citations.get(e.id, ""), mine),
+                                        codings=link, user=lead, created=as_of))
+        coded, memos = coding_selections(e.id, (start, end), passage, mine, auto, names, material.as_of)
+        selections += coded
+        notes += memos
     values: list[tuple[str, str | int]] = [(refi.guid("variable", "citation"), source.citation)]
     if source.year:
         values.append((refi.guid("variable", "year"), source.year))
-    return refi.Source(guid=refi.guid("source", source.id), name=f"{source.short} — {source.title}", text=text,
+    return refi.Source(guid=refi.guid("source", source.id), name=name, text=text,
                       description=_source_meta(source),
                       selections=tuple(sorted(selections, key=lambda s: (s.start, s.end, s.name or ""))),
                       values=tuple(values))
@@ -171,47 +163,32 @@ def text_source(source: CorpusSource, material: Material, citations: dict[str, s
 # ---------------------------------------------------------------- the project
 
 
-def cases(corpus: Corpus) -> tuple[refi.Case, ...]:
-    used: dict[str, list[str]] = {}
-    for e in corpus.excerpts:
-        if e.speaker:
-            used.setdefault(e.speaker, []).append(refi.guid("excerpt", e.id))
-    result = []
-    for s in sorted(corpus.speakers, key=lambda s: s.id):
-        values = [(refi.guid("variable", name), getattr(s, name)) for name, _, _ in CASE_VARIABLES
-                  if getattr(s, name)]
-        result.append(refi.Case(
-            guid=refi.guid("speaker", s.id), name=f"{s.label} [{s.source}]",
-            description=meta({"speaker": s.id, "pseudonym": s.pseudonym, "description": s.description,
-                              "role": s.role, "origin": s.origin, "gender": s.gender, "age": s.age,
-                              "years_in_norway": s.years_in_norway}),
-            selections=tuple(sorted(used.get(s.id, []))), values=tuple(values)))
-    return tuple(result)
-
-
-def users(material: Material) -> tuple[refi.User, ...]:
-    coders = sorted({d.coder for d in material.decisions})
-    auto = refi.User(guid=refi.guid("user", AUTO_USER), name="Bolyst automatic coding (codebook rules)",
-                    id=AUTO_USER)
-    return (auto, *(refi.User(guid=refi.guid("user", c), name=c, id=c) for c in coders))
-
-
 PROJECT_NOTE = (
     "Bolyst knowledge base: why immigrants and refugees move from, move to and stay in Norwegian "
-    "municipalities. One text source per source document; each excerpt is a selection named by its Bolyst "
-    "id, its description holds the verbatim excerpt, its citation and its fields. Codings by the user "
-    "'auto' come from the codebook's rules; every other user is a human coder. Speakers are cases.")
+    "municipalities. One text source per source document; each excerpt is a selection of its passage, its "
+    "description holds the excerpt id, the verbatim excerpt, its citation and its fields. Each coding has a "
+    "selection of its own, made by its coder: users named 'Bolyst rules …' and 'Bolyst model' are automatic "
+    "coders (their memos say whether a person confirmed the coding), every other user is a human coder. "
+    "Speakers are cases.")
 
 
 def project(material: Material, citations: dict[str, str]) -> refi.Project:
     variables = tuple(refi.Variable(guid=refi.guid("variable", name), name=name, type=kind, description=text)
                       for name, kind, text in (*SOURCE_VARIABLES, *CASE_VARIABLES))
+    notes: list[refi.Note] = []
+    names = source_names(list(material.corpus.sources))
+    sources = tuple(text_source(s, material, citations, notes, names[s.id])
+                    for s in sorted(material.corpus.sources, key=lambda s: s.id))
+    coded = {sel.codings[0].user for s in sources for sel in s.selections if sel.codings}
+    humans = [c for c in ordered_coders({d.coder for d in material.decisions if d.present}, material.lead)
+              if refi.guid("user", c) in coded or c == material.lead]
+    speakers = cases(material.corpus, meta)
     return refi.Project(
-        name="Bolyst", origin=origin(), users=users(material), codes=code_tree(material.codebook),
-        variables=variables, cases=cases(material.corpus),
-        sources=tuple(text_source(s, material, citations) for s in sorted(material.corpus.sources,
-                                                                           key=lambda s: s.id)),
-        description=_project_meta(material.codebook), creating_user=refi.guid("user", AUTO_USER))
+        name="Bolyst", origin=origin(),
+        users=users(humans, {a.coder for a in material.automatic}, material.rules),
+        codes=code_tree(material.codebook) + case_codes(speakers), variables=variables, cases=speakers,
+        sources=sources, description=_project_meta(material.codebook),
+        creating_user=refi.guid("user", humans[0]) if humans else None, notes=tuple(notes))
 
 
 def _project_meta(book: Codebook) -> str:
@@ -220,58 +197,16 @@ def _project_meta(book: Codebook) -> str:
     return meta({"note": PROJECT_NOTE, "framework": book.framework, "holdout": holdout, "devset_split": devset})
 
 
-def citations_from(db: sqlite_utils.Database) -> dict[str, str]:
-    if "excerpts" not in db.table_names():
-        raise ExportError("the database has no excerpts table", fix="run `bolyst build` first")
-    return {row["id"]: row["citation"] for row in db.query("select id, citation from excerpts")}
-
-
-# ---------------------------------------------------------------- entry points
-
-
-def automatic_codings(db: sqlite_utils.Database) -> list[AutoCoding]:
-    """Automatic codings from the database's ``codings`` table (none when the coding stage wrote none)."""
-    if "codings" not in db.table_names():
-        return []
-    columns = set(db["codings"].columns_dict)
-    wanted = [c for c in ("rule", "score", "text") if c in columns]
-    where = "origin = 'rule'" if "origin" in columns else "1"
-    rows = db.query(f"select excerpt, code{''.join(', ' + c for c in wanted)} from codings where {where} "
-                    "order by excerpt, code")
-    return [AutoCoding(excerpt=r["excerpt"], code=r["code"], rule=r.get("rule"), score=r.get("score"),
-                       matched=r.get("text")) for r in rows]
-
-
-def load_material(db: sqlite_utils.Database, project: Project) -> Material:
-    """Read what an export needs; refuses a database built from another corpus or codebook."""
-    from bolyst.coding.codebook import load_codebook
-    from bolyst.coding.decisions import latest, read_decision_dirs
-
-    corpus = read_layers(project.corpus_dirs, check=False)
-    book = load_codebook(project.coding_dir / "codebook.yaml")
-    in_force = list(latest(read_decision_dirs(project.decisions_dirs)).values())
-    rejected = {(d.excerpt, d.code) for d in in_force if d.action == "reject"}
-    excerpt_ids, code_ids = {e.id for e in corpus.excerpts}, set(book.by_id)
-    automatic, seen = [], set()
-    for a in automatic_codings(db):
-        if a.excerpt not in excerpt_ids or a.code not in code_ids:
-            raise ExportError(f"the database codes {a.excerpt!r} with {a.code!r}, which the corpus or codebook "
-                              "does not have", fix="run `bolyst build` so the database matches the sources")
-        if (a.excerpt, a.code) not in rejected and (a.excerpt, a.code) not in seen:
-            seen.add((a.excerpt, a.code))
-            automatic.append(a)
-    return Material(corpus=corpus, seeds={s.id: project.seed_file(s) for s in corpus.sources}, codebook=book,
-                    decisions=tuple(in_force), automatic=tuple(automatic))
-
-
 @dataclass(frozen=True)
 class QdaExport:
     path: Path
     sources: int
-    selections: int
-    codes: int
-    codings: int
+    selections: int  # excerpts (one base selection each)
+    codes: int  # the codebook's codes
+    codings: int  # codings of the codebook's codes (each on a selection of its own)
     cases: int
+    case_links: int = 0  # codings that link a case to its text (QualCoder reads these)
+    users: tuple[str, ...] = ()  # user names, the first is QualCoder's current coder
 
 
 def _count_codes(codes: tuple[refi.Code, ...]) -> int:
@@ -279,15 +214,21 @@ def _count_codes(codes: tuple[refi.Code, ...]) -> int:
 
 
 def export_qdpx(db: sqlite_utils.Database, path: Path, corpus_dir: Path | None = None,
-                coding_dir: Path | None = None, source: Project | None = None) -> QdaExport:
-    """Write the corpus, codebook and codings of ``source`` (default: the demo, or the folders given) as a
-    REFI-QDA project (``.qdpx``), validated against the shipped Project.xsd. Same sources, same bytes."""
-    material = load_material(db, with_folders(source or demo(), corpus_dir, coding_dir))
+                coding_dir: Path | None = None, source: Project | None = None, include_automatic: bool = False,
+                lead: str | None = None) -> QdaExport:
+    """Write the corpus, codebook and human codings of ``source`` (default: the demo, or the folders given)
+    as a REFI-QDA project (``.qdpx``), validated against the shipped Project.xsd; with ``include_automatic``
+    also the rules' and the model's codings. ``lead`` is the first user (default: ``lead-researcher``).
+    Same sources, same bytes."""
+    material = load_material(db, with_folders(source or demo(), corpus_dir, coding_dir), include_automatic, lead)
     proj = project(material, citations_from(db))
     refi.write_qdpx(proj, Path(path))
-    selections = [sel for s in proj.sources for sel in s.selections]
-    return QdaExport(Path(path), len(proj.sources), len(selections), _count_codes(proj.codes),
-                     sum(len(sel.codings) for sel in selections), len(proj.cases))
+    cases_ = {c.guid for c in proj.cases}
+    codings = [c for s in proj.sources for sel in s.selections for c in sel.codings]
+    links = sum(c.code in cases_ for c in codings)
+    return QdaExport(Path(path), len(proj.sources), len(material.corpus.excerpts),
+                     _count_codes(proj.codes) - _count_codes(case_codes(proj.cases)), len(codings) - links,
+                     len(proj.cases), links, tuple(u.name for u in proj.users))
 
 
 def export_qdc(path: Path, coding_dir: Path | None = None, source: Project | None = None) -> QdaExport:

@@ -1,12 +1,18 @@
 """``bolyst import project.qdpx``: a REFI-QDA project back into the corpus and coding folders.
 
-- Text sources the corpus lacks become new sources (seed = the source's text, ``source.yaml``, excerpt
-  files); selections made in the QDA tool on a source the corpus has are added to that source's
-  ``excerpts-qdpx.yaml``. Nothing already in the corpus is rewritten; a source whose id the corpus uses
-  for another text is refused with the fix.
-- Codings come back as human decisions of the coder the project's users name (the user ``auto``, Bolyst's
-  automatic coding, is skipped: a build recomputes it), appended to ``coding/decisions/<coder>.yaml``
-  only where they change the decision in force, so importing the same file twice adds nothing.
+- Text sources are matched to the corpus by Bolyst's source id or, where a tool dropped it, by their text
+  (after the same clean-up: no BOM, LF). Sources the corpus lacks become new sources (seed = the text,
+  ``source.yaml``, excerpt files).
+- Selections are matched to excerpts by **source and span** (the excerpt's passage in the text, white space
+  at the ends ignored), so a tool's new GUIDs, names and memos do not matter; only a genuinely new span with
+  codings becomes a new excerpt (in ``excerpts-qdpx.yaml``). A selection that cannot be placed (its source
+  is refused or read-only) is counted as unplaced. Nothing already in the corpus is rewritten.
+- Codings come back as human decisions of their coder: the coder is the selection's or coding's user, known
+  by id or by name (QualCoder drops ids); Bolyst's automatic coders (``auto``/``model``, «Bolyst rules …»,
+  «Bolyst model») stay automatic and are skipped (a build recomputes them). The date is the coding's or
+  else the selection's; the memo is the decision's note (the selection's Description or a Note the coding
+  refers to). A decision is appended to ``decisions/<coder>.yaml`` only where it changes what that coder's
+  decision in force says, so an existing coding never becomes a new decision and importing twice adds nothing.
 - Into a coding folder without ``codebook.yaml`` the project's codebook is written (without rules, which
   REFI-QDA does not carry); into one with a codebook, codes it lacks are reported and their codings skipped.
 """
@@ -18,18 +24,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bolyst.coding.decisions import Decision, append_decisions, check_coder, latest, read_decision_dirs
-from bolyst.corpus.errors import BolystError, CodebookError, CodingDecisionError, CorpusFormatError
+from bolyst.corpus.errors import (BolystError, CodebookError, CodingDecisionError, CorpusFormatError,
+                                  UnsafeWriteError)
 from bolyst.corpus.project import Project, demo, inside_package, read_layers, with_folders
 from bolyst.corpus.provenance import seed_text
 from bolyst.corpus.records import Corpus
+from bolyst.corpus.safewrite import safe_id
 from bolyst.corpus.text import slugify
 
 from . import refi
 from .codebook import code_ids, write_codebook
 from .corpus import SourcePlan, new_excerpts, plan_source, read_meta, source_id
-from .export import AUTO_USER
+from .cases import CASES_NAME, case_guids
+from .coders import AUTOMATIC_IDS, automatic_coder
 from .files import write_plans
 from .read import read_qdpx
+from .spans import excerpt_spans
 
 
 @dataclass
@@ -37,7 +47,10 @@ class QdpxImport:
     path: Path
     new_sources: list[str] = field(default_factory=list)
     known_sources: list[str] = field(default_factory=list)
-    excerpts: int = 0
+    excerpts: int = 0  # new excerpts added
+    matched: int = 0  # selections placed on an excerpt the corpus already had
+    unplaced: int = 0  # selections with codings that could not be placed on an excerpt
+    automatic: int = 0  # codings by Bolyst's automatic coders (skipped)
     decisions: dict[str, int] = field(default_factory=dict)
     codebook_written: bool = False
     problems: list[BolystError] = field(default_factory=list)
@@ -66,9 +79,21 @@ def plan_corpus(project: refi.Project, corpus: Corpus, folders: Project, path: P
     sources = {s.id: s for s in corpus.sources}
     known = {e.id for e in corpus.excerpts}
     speakers = {s.id for s in corpus.speakers}
+    by_text: dict[str, str] | None = None
     plans = []
     for source in sorted(project.sources, key=lambda s: s.name):
         sid = source_id(source)
+        try:  # an id given in the Description would become a folder name: refuse a path before anything else
+            if read_meta(source.description).get("source") is not None:
+                safe_id(sid, "source id", path=path)
+        except UnsafeWriteError as exc:
+            exc.where = f"text source {source.name!r}"
+            result.problems.append(exc)
+            continue
+        if sid not in sources:
+            if by_text is None:
+                by_text = {refi.clean_text(seed_text(folders.seed_file(s))): s.id for s in corpus.sources}
+            sid = by_text.get(source.text, sid)
         if sid in sources:
             seed = refi.clean_text(seed_text(folders.seed_file(sources[sid])))
             if seed != source.text:
@@ -78,7 +103,9 @@ def plan_corpus(project: refi.Project, corpus: Corpus, folders: Project, path: P
                     fix="rename the document in the QDA tool (its name becomes the source id) and export again"))
                 continue
             result.known_sources.append(sid)
-            plan = new_excerpts(source, project, sid, known, speakers, sources[sid].language or "nb")
+            mine = [e for e in corpus.excerpts if e.source == sid]
+            plan = new_excerpts(source, project, sid, excerpt_spans(mine, seed), known, speakers,
+                                sources[sid].language or "nb")
             if plan.files and folders.seed_file(sources[sid]).parent != corpus_dir / "seeds":
                 result.problems.append(CorpusFormatError(
                     f"new selections in {sid!r} were skipped: the shipped corpus is read-only", path=path,
@@ -94,38 +121,59 @@ def plan_corpus(project: refi.Project, corpus: Corpus, folders: Project, path: P
 
 
 def _coder_of(project: refi.Project, default: str | None) -> tuple[dict[str, str], str | None]:
-    """User GUID → coder id, and the coder for codings that name no user."""
+    """User GUID → coder id (``auto``/``model`` for Bolyst's automatic coders), and the coder for codings
+    that name no user or QualCoder's «default» user."""
     coders = {}
     for user in project.users:
-        candidate = user.id if user.id and not check_coder(user.id) else slugify(user.name or user.id or "")
-        coders[user.guid] = AUTO_USER if user.id == AUTO_USER else candidate
-    humans = sorted({c for c in coders.values() if c != AUTO_USER})
+        auto = automatic_coder(user)
+        if auto:
+            coders[user.guid] = auto
+        elif user.id and not check_coder(user.id):
+            coders[user.guid] = user.id
+        elif (user.name or "").strip().lower() not in ("", "default"):
+            coders[user.guid] = slugify(user.name)
+    humans = sorted({c for c in coders.values() if c not in AUTOMATIC_IDS})
     fallback = default or coders.get(project.creating_user or "") or (humans[0] if len(humans) == 1 else None)
-    return coders, (None if fallback == AUTO_USER else fallback)
+    return coders, (None if fallback in AUTOMATIC_IDS else fallback)
 
 
 def _date(value: object) -> str | None:
-    return str(value) if value else None
+    return str(value)[:10] if value else None
+
+
+def _memo(sel: refi.Selection, coding: refi.Coding, notes: dict[str, str]) -> str | None:
+    """The coder's note: the Notes the coding refers to, else the selection's Description (unless it holds
+    Bolyst's excerpt fields)."""
+    texts = [notes[n] for n in coding.notes if notes.get(n)]
+    if texts:
+        return "\n\n".join(texts)
+    if sel.description and not read_meta(sel.description).get("excerpt"):
+        return sel.description.strip() or None
+    return None
 
 
 def plan_decisions(project: refi.Project, selections: dict[str, str], codes: dict[str, str],
                    coder: str | None, today: str, path: Path, result: QdpxImport) -> list[Decision]:
     """The human decisions the project's codings (and recorded rejections) state."""
     coders, fallback = _coder_of(project, coder)
+    notes = {n.guid: n.text for n in project.notes}
     out: dict[tuple[str, str, str], Decision] = {}
+    records: dict[str, dict] = {}  # excerpt → (coder, code) → decision as Bolyst's export recorded it
+    for sel in (sel for source in project.sources for sel in source.selections if sel.guid in selections):
+        for d in read_meta(sel.description).get("decisions") or []:
+            if isinstance(d, dict):
+                records.setdefault(selections[sel.guid], {})[(d.get("coder"), d.get("code"))] = d
     for source in project.sources:
         for sel in source.selections:
             excerpt = selections.get(sel.guid)
             if excerpt is None:
                 continue
-            meta = read_meta(sel.description)
-            recorded = {(d.get("coder"), d.get("code")): d for d in meta.get("decisions") or []
-                        if isinstance(d, dict)}
-            auto = {codes.get(c.code) for c in sel.codings if coders.get(c.user or "") == AUTO_USER}
+            recorded = records.get(excerpt, {})
             for coding in sel.codings:
-                who = coders.get(coding.user, fallback) if coding.user else fallback
+                who = coders.get(coding.user or sel.user or "", fallback)
                 code = codes.get(coding.code)
-                if who == AUTO_USER:
+                if who in AUTOMATIC_IDS:
+                    result.automatic += 1
                     continue
                 if who is None or code is None:
                     result.problems.append(CodingDecisionError(
@@ -134,14 +182,15 @@ def plan_decisions(project: refi.Project, selections: dict[str, str], codes: dic
                         fix="give --coder NAME" if who is None else "add the code to coding/codebook.yaml"))
                     continue
                 note = recorded.get((who, code), {})
-                action = note.get("action") if note.get("action") in ("add", "accept") else (
-                    "accept" if code in auto else "add")
-                date = _date(note.get("date")) if note else ((coding.created or "")[:10] or today)
-                out[(who, excerpt, code)] = Decision(who, excerpt, code, action, date, note.get("note"))
-            for (who, code), note in recorded.items():
-                if note.get("action") == "reject" and who and code in codes.values():
-                    out.setdefault((who, excerpt, code),
-                                   Decision(who, excerpt, code, "reject", _date(note.get("date")), note.get("note")))
+                action = note.get("action") if note.get("action") in ("add", "accept") else "add"
+                date = _date(note.get("date")) if note else (_date(coding.created) or _date(sel.created) or today)
+                out[(who, excerpt, code)] = Decision(who, excerpt, code, action, date,
+                                                     note.get("note") or _memo(sel, coding, notes))
+    for excerpt, recorded in records.items():
+        for (who, code), note in recorded.items():
+            if note.get("action") == "reject" and who and code in codes.values():
+                out.setdefault((who, excerpt, code),
+                               Decision(who, excerpt, code, "reject", _date(note.get("date")), note.get("note")))
     return [out[k] for k in sorted(out)]
 
 
@@ -159,6 +208,21 @@ def append_new(folders: Project, decisions: list[Decision]) -> dict[str, int]:
             for coder, items in sorted(by_coder.items())}
 
 
+def without_case_codes(project: refi.Project) -> refi.Project:
+    """The project without the codes that only link cases to text (Bolyst's export writes them for QualCoder)
+    and without their codings."""
+    drop = case_guids(project)
+
+    def keep(codes: tuple[refi.Code, ...]) -> tuple[refi.Code, ...]:
+        return tuple(replace(c, children=keep(c.children)) for c in codes if c.guid not in drop and not (
+            c.name == CASES_NAME and not c.codable and not c.children))  # QualCoder's export keeps it, empty
+
+    sources = tuple(replace(s, selections=tuple(replace(sel, codings=tuple(c for c in sel.codings
+                                                                           if c.code not in drop))
+                                                for sel in s.selections)) for s in project.sources)
+    return replace(project, codes=keep(project.codes), sources=sources)
+
+
 def import_qdpx(path: Path, corpus_dir: Path | None = None, coding_dir: Path | None = None,
                 coder: str | None = None, today: str | None = None, target: Project | None = None) -> QdpxImport:
     """Import a ``.qdpx`` project: new sources and excerpts into ``corpus_dir`` (or ``target``'s folder),
@@ -171,7 +235,7 @@ def import_qdpx(path: Path, corpus_dir: Path | None = None, coding_dir: Path | N
         raise CodingDecisionError(f"--coder {coder!r}", fix=check_coder(coder))
     today = today or dt.date.today().isoformat()
     result = QdpxImport(path)
-    project = read_qdpx(path)
+    project = without_case_codes(read_qdpx(path))
     codes, unknown = code_ids(project, coding_dir)
     for name in unknown:
         result.problems.append(CodebookError(f"code {name!r} is not in {coding_dir / 'codebook.yaml'}", path=path,
@@ -183,6 +247,10 @@ def import_qdpx(path: Path, corpus_dir: Path | None = None, coding_dir: Path | N
     plans = plan_corpus(project, corpus, folders, path, result)
     result.excerpts = write_plans(corpus_dir, plans, result.problems)
     selections = {guid: excerpt for plan in plans for guid, excerpt in plan.selections.items()}
+    known = {e.id for e in corpus.excerpts}
+    coded = [sel for s in project.sources for sel in s.selections if sel.codings]
+    result.matched = sum(1 for sel in coded if selections.get(sel.guid) in known)
+    result.unplaced = sum(1 for sel in coded if sel.guid not in selections)
     decisions = plan_decisions(project, selections, codes, coder, today, path, result)
     result.decisions = append_new(folders, decisions)
     return result

@@ -16,7 +16,7 @@ from bolyst.corpus.decode import check_zip
 from bolyst.corpus.errors import ExportError
 from lxml import etree
 
-from .refi import Case, Code, Coding, Project, Selection, Source, User, Variable, clean_text
+from .refi import Case, Code, Coding, Note, Project, Selection, Source, User, Variable, clean_text
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -59,9 +59,21 @@ def _ref(el: etree._Element, name: str) -> str | None:
     return (child.get("targetGUID") or "").strip("{}").lower() or None if child is not None else None
 
 
+def _refs(el: etree._Element, name: str) -> tuple[str, ...]:
+    return tuple((r.get("targetGUID") or "").strip("{}").lower() for r in _kids(el, name))
+
+
+def _notes(root: etree._Element, path: Path) -> tuple[Note, ...]:
+    return tuple(Note(guid=_guid(n, path), name=n.get("name") or "", text=_text(n, "PlainTextContent") or "",
+                      user=_user(n, "creatingUser") or _user(n, "modifyingUser"),
+                      created=n.get("creationDateTime") or n.get("modifiedDateTime"))
+                 for n in _items(root, "Notes", "Note"))
+
+
 def _codes(parent: etree._Element, path: Path) -> tuple[Code, ...]:
     return tuple(Code(guid=_guid(el, path), name=el.get("name") or "", description=_text(el, "Description"),
-                      color=el.get("color"), children=_codes(el, path)) for el in _kids(parent, "Code"))
+                      color=el.get("color"), children=_codes(el, path),
+                      codable=el.get("isCodable") != "false") for el in _kids(parent, "Code"))
 
 
 def _values(el: etree._Element) -> tuple[tuple[str, str | int], ...]:
@@ -94,10 +106,14 @@ def _selections(el: etree._Element, text: str, path: Path, source_name: str) -> 
                               f"({len(text)} characters)", path=path, where=_where(sel),
                               fix="export the project again from the QDA tool; offsets are code points")
         codings = tuple(Coding(guid=_guid(c, path), code=_ref(c, "CodeRef") or "",
-                               user=_user(c, "creatingUser"), created=c.get("creationDateTime"))
+                               user=_user(c, "creatingUser") or _user(c, "modifyingUser"),
+                               created=c.get("creationDateTime") or c.get("modifiedDateTime"),
+                               notes=_refs(c, "NoteRef"))
                         for c in _kids(sel, "Coding"))
         selections.append(Selection(guid=_guid(sel, path), start=start, end=end, name=sel.get("name"),
-                                    description=_text(sel, "Description"), codings=codings))
+                                    description=_text(sel, "Description"), codings=codings,
+                                    user=_user(sel, "creatingUser") or _user(sel, "modifyingUser"),
+                                    created=sel.get("creationDateTime") or sel.get("modifiedDateTime")))
     return tuple(selections)
 
 
@@ -154,11 +170,10 @@ def read_qdpx(path: Path) -> Project:
                                  type=v.get("typeOfVariable") or "Text", description=_text(v, "Description"))
                         for v in _items(root, "Variables", "Variable")),
         cases=tuple(Case(guid=_guid(c, path), name=c.get("name") or "", description=_text(c, "Description"),
-                         selections=tuple((r.get("targetGUID") or "").strip("{}").lower()
-                                          for r in _kids(c, "SelectionRef")), values=_values(c))
+                         selections=_refs(c, "SelectionRef"), values=_values(c), sources=_refs(c, "SourceRef"))
                     for c in _items(root, "Cases", "Case")),
         sources=tuple(sources), description=_text(root, "Description"),
-        creating_user=_user(root, "creatingUserGUID"))
+        creating_user=_user(root, "creatingUserGUID"), notes=_notes(root, path))
 
 
 def _codebook_codes(root: etree._Element, path: Path) -> tuple[Code, ...]:

@@ -7,8 +7,12 @@ an ``origin`` attribute on ``<Project>``, every text source as ``plainTextPath="
 the file in ``sources/``, text written as UTF-8 without BOM and with LF line endings, and selection
 offsets counted in Unicode code points (``text[start:end]`` is the selected passage, end exclusive).
 
-The archive is deterministic: sorted entries, a fixed zip timestamp, no creation dates in the XML, GUIDs
-made by :func:`guid` from Bolyst ids, so two exports of the same data are byte-identical.
+Who made a selection or coding is written where importers read it: ``creatingUser`` and
+``creationDateTime`` on every ``PlainTextSelection`` (QualCoder takes a coding's owner and date from its
+selection) and on every ``Coding``. Notes (memos) are project ``<Note>``s referred to by ``<NoteRef>``.
+
+The archive is deterministic: sorted entries, a fixed zip timestamp, dates from the data (never "now"),
+GUIDs made by :func:`guid` from Bolyst ids, so two exports of the same data are byte-identical.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class Code:
     description: str | None = None
     color: str | None = None
     children: tuple[Code, ...] = ()
+    codable: bool = True
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,8 @@ class Coding:
     guid: str
     code: str  # GUID of the code
     user: str | None = None  # GUID of the user who applied it
-    created: str | None = None  # xsd:dateTime, as read; Bolyst writes none
+    created: str | None = None  # xsd:dateTime
+    notes: tuple[str, ...] = ()  # GUIDs of Notes (memos) on this coding
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ class Selection:
     name: str | None = None
     description: str | None = None
     codings: tuple[Coding, ...] = ()
+    user: str | None = None  # GUID of the user who made the selection (QualCoder: the codings' owner)
+    created: str | None = None  # xsd:dateTime (QualCoder: the codings' date)
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,18 @@ class Case:
     description: str | None = None
     selections: tuple[str, ...] = ()  # selection GUIDs
     values: tuple[tuple[str, str | int], ...] = ()
+    sources: tuple[str, ...] = ()  # source GUIDs (SourceRef)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A memo: project-level ``<Note>`` with inline text, referred to by ``<NoteRef>``."""
+
+    guid: str
+    name: str
+    text: str
+    user: str | None = None
+    created: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +127,7 @@ class Project:
     sources: tuple[Source, ...] = ()
     description: str | None = None
     creating_user: str | None = None
+    notes: tuple[Note, ...] = ()
 
 
 def clean_text(text: str) -> str:
@@ -131,7 +152,8 @@ def _description(parent: etree._Element, text: str | None, ns: str = PROJECT_NS)
 
 def _codes(parent: etree._Element, codes: tuple[Code, ...], ns: str) -> None:
     for code in codes:
-        el = _el(parent, "Code", ns, guid=code.guid, name=code.name, isCodable="true", color=code.color)
+        el = _el(parent, "Code", ns, guid=code.guid, name=code.name, isCodable="true" if code.codable else "false",
+                 color=code.color)
         _description(el, code.description, ns)
         _codes(el, code.children, ns)
 
@@ -168,6 +190,8 @@ def project_xml(project: Project) -> bytes:
             el = _el(cases, "Case", guid=case.guid, name=case.name)
             _description(el, case.description)
             _values(el, case.values)
+            for source in case.sources:
+                _el(el, "SourceRef", targetGUID=source)
             for selection in case.selections:
                 _el(el, "SelectionRef", targetGUID=selection)
     if project.sources:
@@ -178,13 +202,20 @@ def project_xml(project: Project) -> bytes:
             _description(el, source.description)
             for sel in source.selections:
                 sel_el = _el(el, "PlainTextSelection", guid=sel.guid, name=sel.name, startPosition=sel.start,
-                             endPosition=sel.end)
+                             endPosition=sel.end, creatingUser=sel.user, creationDateTime=sel.created)
                 _description(sel_el, sel.description)
                 for coding in sel.codings:
                     coding_el = _el(sel_el, "Coding", guid=coding.guid, creatingUser=coding.user,
                                     creationDateTime=coding.created)
                     _el(coding_el, "CodeRef", targetGUID=coding.code)
+                    for note in coding.notes:
+                        _el(coding_el, "NoteRef", targetGUID=note)
             _values(el, source.values)
+    if project.notes:
+        notes = _el(root, "Notes")
+        for note in project.notes:
+            _el(_el(notes, "Note", guid=note.guid, name=note.name, creatingUser=note.user,
+                    creationDateTime=note.created), "PlainTextContent").text = note.text
     _description(root, project.description)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 from bolyst.corpus.errors import ExportError
+from bolyst.corpus.text import LOOSE_CHAR
 
-_DROP = re.compile(r"[\s\-\u00ad]")
+_DROP = LOOSE_CHAR  # the provenance check's ``loose`` comparison: white space and hyphens dropped
 
 
 def line_offsets(text: str) -> list[int]:
@@ -73,3 +74,13 @@ def require_span(excerpt_id: str, excerpt_text: str, seed: str, first: int | Non
 def line_of(text: str, offset: int) -> int:
     """1-based line number of the character at ``offset``."""
     return text.count("\n", 0, offset) + 1
+
+
+def excerpt_spans(excerpts, seed: str) -> dict[tuple[int, int], str]:
+    """``(start, end)`` → excerpt id for the excerpts (of one source) that :func:`locate` finds in ``seed``."""
+    spans: dict[tuple[int, int], str] = {}
+    for e in excerpts:
+        span = locate(e.text, seed, e.line_start, e.line_end, e.omits) or locate(e.text, seed, None, None, e.omits)
+        if span is not None:
+            spans.setdefault(span, e.id)
+    return spans

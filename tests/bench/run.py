@@ -20,6 +20,10 @@ from .coder import bench_coder
 from .load import bench_load
 from .measure import Figure, measure
 from .pages import bench_pages
+from .scale import bench_size
+from .scale_report import section, svg
+
+SCALE_MARK = "<!-- scale: written by make bench (tests/bench/scale_report.py) -->"
 
 SEARCH_TERMS = ("flytte", "ensom", "frivilligsentralen", "barna skole", "jobb", "Nord-Norge", "vi har flyttet nok")
 
@@ -27,8 +31,12 @@ SEARCH_TERMS = ("flytte", "ensom", "frivilligsentralen", "barna skole", "jobb", 
 def bench_build(workdir: Path, runs: int) -> Figure:
     db = workdir / "bench.db"
     command = [sys.executable, "-m", "bolyst.site.cli", "build", "--db", str(db)]
-    return measure("bolyst build (whole shipped knowledge base, separate process)",
-                   lambda: subprocess.run(command, check=True, capture_output=True), runs, target_ms=20_000,
+
+    def full() -> None:  # a full build each time: without the coder's cache of the run before
+        db.with_name(db.name + ".coder-cache").unlink(missing_ok=True)
+        subprocess.run(command, check=True, capture_output=True)
+
+    return measure("bolyst build (whole shipped knowledge base, separate process)", full, runs, target_ms=20_000,
                    warmup=0)
 
 
@@ -86,7 +94,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"), help="file to write (Markdown)")
     parser.add_argument("--runs", type=int, default=5, help="counted runs per figure")
+    parser.add_argument("--sizes", default="1000,10000",
+                        help="SYNTHETIC corpus sizes for the scale section, comma-separated (0: none)")
+    parser.add_argument("--scale-only", action="store_true", help="only the scale section (keeps the seed section)")
+    parser.add_argument("--import-timeout", type=float, default=900, help="seconds before an import is stopped")
     args = parser.parse_args(argv)
+    sizes = [int(n) for n in args.sizes.split(",") if int(n)]
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    seed_section = old.split(SCALE_MARK)[0].rstrip() + "\n" if old else ""
+    if not args.scale_only:
+        seed_section = bench_seed(args)
+    scale = ""
+    if sizes:
+        with tempfile.TemporaryDirectory(prefix="bolyst-bench-") as tmp:
+            measured = []
+            for n in sizes:
+                print(f"timing the scale benchmark at {n:,} SYNTHETIC excerpts …", flush=True)
+                measured.append(bench_size(n, Path(tmp), args.runs, args.import_timeout))
+        plot = args.out.with_name("benchmarks-scale.svg")
+        plot.write_text(svg(measured), encoding="utf-8")
+        scale = "\n" + SCALE_MARK + "\n\n" + section(measured, plot)
+    text = seed_section + scale
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def bench_seed(args) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         print("timing bolyst build …", flush=True)
@@ -97,10 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         for extra in (bench_coder, bench_pages, bench_load):
             print(f"timing {extra.__name__} …", flush=True)
             figures += extra(db, args.runs)
-    text = report(figures)
-    args.out.write_text(text, encoding="utf-8")
-    print(text)
-    return 0
+    return report(figures)
 
 
 if __name__ == "__main__":
