@@ -191,10 +191,11 @@ CODING = {
     "themes_for_search": Query("select id as value, label_nb as label from codes where parent is null "
                                "order by position", CODE_NEEDS + ("codes.position",)),
     "code_total": Query(f"""
-        with coded as ({CODED}), per as (select excerpt, max(confirmed) as confirmed from coded c where {UNDER}
-                                          group by excerpt)
+        with recursive {ANCESTORS},
+        per as (select excerpt, max(review_state = 'confirmed') as confirmed from codings
+                where review_state != 'rejected' and code in {SUBTREE} group by excerpt)
         select (select count(*) from per where confirmed) as n, (select count(*) from per where not confirmed)
-          as n_unreviewed, (select count(*) from excerpts) as total""", CODED_NEEDS),
+          as n_unreviewed, (select count(*) from excerpts) as total""", CODED_NEEDS + ("codes.parent",)),
     "code_matrix_total": Query("select count(*) as n from matrix_codings where code = :code",
                                ("matrix_codings.code",)),
     "code_matrix": Query("""
@@ -202,21 +203,24 @@ CODING = {
         from theme_matrix where code = :code order by dimension, category""",
                          ("theme_matrix.n_coded", "theme_matrix.pval", "theme_matrix.warning")),
     "code_quotes": Query(f"""
-        with coded as ({CODED}),
-        mine as (select excerpt, max(confirmed) as confirmed, max(score) as score from coded c where {UNDER}
-                 group by excerpt)
+        with recursive {ANCESTORS},
+        mine as (select excerpt, max(review_state = 'confirmed') as confirmed, max(score) as score from codings
+                 where review_state != 'rejected' and code in {SUBTREE} group by excerpt)
         select {QUOTE_COLUMNS}, m.confirmed, m.score
         from mine m join excerpts e on e.id = m.excerpt
         left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
         where m.confirmed = :confirmed
         order by e.kind = 'quote' desc, m.score desc, length(e.text), e.id
-        limit :limit""", CODED_NEEDS),
+        limit :limit""", CODED_NEEDS + ("codes.parent",)),
     "code_cooccurring": Query(f"""
-        with coded as ({CODED}), mine as (select distinct excerpt from coded c where {UNDER} and c.confirmed)
+        with recursive {ANCESTORS},
+        mine as (select distinct excerpt from codings where review_state = 'confirmed' and code in {SUBTREE}),
+        coded as (select excerpt, code from codings where review_state = 'confirmed'
+                  and excerpt in (select excerpt from mine) group by excerpt, code)
         select k.id, k.label_nb, k.label_en, count(distinct c.excerpt) as n
-        from coded c join mine m on m.excerpt = c.excerpt join codes k on k.id = c.code
-        where c.confirmed and not {UNDER} and not (:code like c.code || '.%')
-        group by k.id order by n desc, k.id limit 12""", CODE_NEEDS + CODED_NEEDS),
+        from coded c join codes k on k.id = c.code
+        where c.code not in {SUBTREE} and not (:code like c.code || '.%')
+        group by k.id order by n desc, k.id limit 12""", CODE_NEEDS + CODED_NEEDS + ("codes.parent",)),
     "code_rule_patterns": Query("select id, pattern from code_rules where code = :code order by id",
                                 ("code_rules.pattern", "code_rules.code")),
     "code_findings": Query("""
