@@ -11,6 +11,11 @@ from .records import Corpus, Excerpt, Place, Source, Speaker
 from .text import content_hash
 
 
+def line_range(start: int, end: int | None) -> str:
+    """'l. 11' for one line, 'l. 11–14' for several (never 'l. 11–11')."""
+    return f"l. {start}" if end in (None, start) else f"l. {start}–{end}"
+
+
 def excerpt_citation(excerpt: Excerpt, source: Source, speaker: Speaker | None) -> str:
     """'Fafo-rapport 2025:14, 4.2 Grunner til å bli boende, l. 2267–2268. Amina (refugee).'"""
     bits = [source.short]
@@ -19,7 +24,7 @@ def excerpt_citation(excerpt: Excerpt, source: Source, speaker: Speaker | None) 
     if excerpt.page:
         bits.append(f"p. {excerpt.page}")
     if excerpt.line_start:
-        bits.append(f"l. {excerpt.line_start}–{excerpt.line_end}")
+        bits.append(line_range(excerpt.line_start, excerpt.line_end))
     text = ", ".join(bits) + "."
     if speaker:
         text += f" {speaker.label} ({speaker.role.replace('_', ' ')})."
@@ -67,7 +72,7 @@ def save_corpus(db: sqlite_utils.Database, corpus: Corpus) -> dict[str, int]:
         ({"id": f.id, "statement": f.statement, "source": f.source, "section": f.section, "table_ref": f.table,
           "population": f.population, "period": f.period, "line_start": f.line_start, "line_end": f.line_end,
           "citation": ", ".join(b for b in (sources[f.source].short, f.section, f.table,
-                                            f"l. {f.line_start}–{f.line_end}" if f.line_start else None) if b) + ".",
+                                            line_range(f.line_start, f.line_end) if f.line_start else None) if b) + ".",
           "file": f.file} for f in corpus.findings), pk="id")
     db["finding_values"].upsert_all(
         ({"finding": f.id, "position": i, "value": v.value, "unit": v.unit, "label": v.label}

@@ -38,6 +38,7 @@ class Quote:
     text: str
     citation: str
     links: tuple[tuple[str, str, str], ...]  # (municipality name, link_type, reason)
+    relation: str = "here"  # here (the source names it) or similar (same profile), as on its page
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,11 @@ join municipalities m on m.number = p.municipality order by p.rank"""
 _SHARES = """select comparable, indicator, share from comparable_contributions
 where municipality = :n and share > 0 order by comparable, share desc"""
 
-_QUOTES = """select e.id, e.text, e.citation, m.name, ep.link_type, ep.reason
-from excerpt_places ep join excerpts e on e.id = ep.excerpt join municipalities m on m.number = ep.municipality
-where ep.municipality in ({marks})
-order by case ep.link_type when 'exact' then 0 when 'mention' then 1 else 2 end, e.id, m.number"""
+#: The municipality's quotes from the view its page and its export read (stats/schema_quotes.py), in the page's order.
+_QUOTES = """select e.id, e.text, e.citation, m.name, q.link_type, q.reason, q.relation
+from municipality_quotes q join excerpts e on e.id = q.excerpt join municipalities m on m.number = q.municipality
+where q.municipality = :n
+order by q.relation = 'similar', e.source, e.line_start, e.id"""
 
 
 #: ``within`` choices: restrict the comparables to the same KOSTRA group or the same centrality class.
@@ -89,7 +91,7 @@ def _restricted(db: sqlite_utils.Database, number: str, k: int, within: str) -> 
 
 def compare(db_path: Path, name_or_number: str, k: int = 10, within: str | None = None) -> Comparison:
     """The municipality ``name_or_number`` (number, or any current, Sámi, Kven or historical name), its
-    ``k`` most similar municipalities and every quote linked to any of them. ``within`` ('kostra' or
+    ``k`` most similar municipalities and its quotes (the same set as its page and its export). ``within`` ('kostra' or
     'centrality') keeps only municipalities of the same KOSTRA group or centrality class."""
     number = lookup(name_or_number).number
     if not Path(db_path).exists():
@@ -114,11 +116,9 @@ def compare(db_path: Path, name_or_number: str, k: int = 10, within: str | None 
                           "main_differences": tuple(shares.get(r["number"], [])[:2]),
                           "values": values.get(r["number"], {})})
                   for r in rows)
-    numbers = [p.number for p in peers]
     quotes: dict[str, dict] = {}
-    sql = _QUOTES.format(marks=", ".join("?" for _ in numbers))
-    for r in db.query(sql, numbers):
+    for r in db.query(_QUOTES, {"n": number}):
         quote = quotes.setdefault(r["id"], {"excerpt": r["id"], "text": r["text"], "citation": r["citation"],
-                                            "links": []})
+                                            "relation": r["relation"], "links": []})
         quote["links"].append((r["name"], r["link_type"], r["reason"]))
     return Comparison(peers, tuple(Quote(**{**q, "links": tuple(q["links"])}) for q in quotes.values()))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from bolyst.corpus.shape import Column as C
 from bolyst.corpus.shape import Table, View
 
+from .schema_quotes import MUNICIPALITY_QUOTES
+
 KOSTRA_GROUPS = Table(
     "kostra_groups", "SSB's KOSTRA groups (17 groups of similar municipalities, as used in 2024).",
     (
@@ -171,7 +173,7 @@ MUNICIPALITY_WIDE = View(
         for i in WIDE_INDICATORS for c in (i, f"{i}_year")}},
 )
 
-VIEWS: tuple[View, ...] = (MUNICIPALITY_WIDE,)
+VIEWS: tuple[View, ...] = (MUNICIPALITY_WIDE, MUNICIPALITY_QUOTES)
 
 PROFILE_SQL = """\
 with matches as (

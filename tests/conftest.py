@@ -29,3 +29,13 @@ def datasette(built_db_path: Path):
     from bolyst.site.serve.server import make_datasette
 
     return make_datasette(built_db_path)
+
+
+@pytest.fixture(scope="session")
+def site(built_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static site of the shipped knowledge base: Norwegian at the top, English under en/ (read-only)."""
+    from bolyst.site.pages.static import build_site
+
+    out = tmp_path_factory.mktemp("site")
+    build_site(built_db_path, out)
+    return out

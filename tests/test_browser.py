@@ -150,3 +150,102 @@ def test_export_download_opens_in_word_and_csv(page, server, tmp_path):
     info.value.save_as(tmp_path / "x.csv")
     rows = list(csv.DictReader((tmp_path / "x.csv").open(encoding="utf-8-sig")))
     assert rows and all(r["role"] == "refugee" and r["citation"] for r in rows)
+
+
+def test_finder_types_ahead_to_a_municipality_and_an_old_name(page, server):
+    open_ok(page, server + "/-/bolyst/")
+    finder = page.locator("#finder-name")
+    finder.fill("Tynset")
+    finder.press("Enter")
+    page.wait_for_url("**/municipality/3427/**")
+    assert "Tynset" in page.locator("h1").inner_text()
+    open_ok(page, server + "/-/bolyst/municipalities/")
+    page.locator("#finder-name").fill("Orkdal")  # merged into Orkland in 2020
+    page.locator("form.finder button").click()
+    page.wait_for_url("**/municipality/5059/**")
+    assert "Orkland" in page.locator("h1").inner_text()
+
+
+def test_search_by_keyboard_only(page, server):
+    """Header box → results → a theme filter → its code page, with Tab and Enter alone."""
+    open_ok(page, server + "/-/bolyst/sources/")
+    page.keyboard.press("Tab")  # the skip link first
+    for _ in range(12):
+        if page.evaluate("document.activeElement.id") == "quick-q":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "quick-q"
+    page.keyboard.type("bolig")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#hits")
+    before = page.locator("#hits").inner_text()
+    page.locator("fieldset.facet a").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("fieldset.facet a.chosen")
+    assert page.locator("#hits").inner_text() != before
+    assert page.locator("article.card mark").count() > 0
+
+
+AXE = "axe_playwright_python/axe.min.js"
+AXE_PAGES = ("/-/bolyst/", "/-/bolyst/themes/", "/-/bolyst/code/retain/", "/-/bolyst/municipalities/",
+             "/-/bolyst/municipality/3427/", "/-/bolyst/municipality/3427/compare/", "/-/bolyst/sources/",
+             "/-/bolyst/source/nibr-derfor-blir-vi-her/", "/-/bolyst/reliability/", "/-/bolyst/search/?q=bolig",
+             "/-/bolyst/no-such-page/")
+
+
+def axe_script() -> Path:
+    axe = pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python (test extra)")
+    return Path(axe.__file__).parent / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_no_serious_accessibility_violations(page, server, path):
+    """axe-core (Deque's rules, WCAG 2.x A and AA) finds no serious or critical violation."""
+    response = page.goto(server + path)
+    assert response is not None and response.status == (404 if "no-such" in path else 200)
+    page.add_script_tag(path=str(axe_script()))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+                              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    serious = [(v["id"], v["help"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+
+
+OVERLAPS = """() => Array.from(document.querySelectorAll('svg.chart')).flatMap((svg, i) => {
+  const box = svg.getBoundingClientRect();
+  const texts = Array.from(svg.querySelectorAll('text')).map(t => [t.textContent, t.getBoundingClientRect()]);
+  const out = [];
+  texts.forEach(([a, r], j) => {
+    if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`chart ${i}: «${a}» sticks out of the chart`);
+    texts.slice(j + 1).forEach(([b, s]) => {
+      const w = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+      const h = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+      if (w > 1 && h > 1) out.push(`chart ${i}: «${a}» overlaps «${b}»`);
+    });
+  });
+  return out;
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_chart_labels_do_not_overlap(server, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    try:
+        problems = []
+        for path in ("/-/bolyst/", "/-/bolyst/code/stay/", "/-/bolyst/code/push.housing/",
+                     "/-/bolyst/municipality/3427/", "/-/bolyst/municipality/0301/", "/-/bolyst/municipality/1860/"):
+            response = tab.goto(server + path)
+            assert response is not None and response.status == 200, path
+            assert tab.locator("svg.chart").count() > 0, path
+            problems += [f"{path} {p}" for p in tab.evaluate(OVERLAPS)]
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_overlap_check_sees_an_overlap(page):
+    """The check above is not blind: two labels drawn on top of each other are reported."""
+    page.set_content('<svg class="chart" viewBox="0 0 200 50" width="200"><text x="10" y="20">Landsmedian</text>'
+                     '<text x="14" y="22">Tynset</text></svg>')
+    assert page.evaluate(OVERLAPS) == ["chart 0: «Landsmedian» overlaps «Tynset»"]

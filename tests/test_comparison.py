@@ -21,7 +21,8 @@ def test_cli_compare_prints_peers_and_quotes(built_db_path):
     lines = result.output.splitlines()
     assert lines[0].startswith("Tynset (3427) · Østlandet · centrality class 5")
     assert sum(1 for line in lines if line[:4].strip() in {"1", "2", "3"}) == 3
-    assert "linked to: Tynset (exact)" in result.output
+    assert "why here: source names the municipality «Tynset»" in result.output
+    assert "From or about this municipality (the source names it): 4" in result.output
 
 
 def test_cli_compare_unknown_name_is_a_clean_error(built_db_path):

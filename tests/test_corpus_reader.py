@@ -119,3 +119,9 @@ def test_source_fields_are_exactly_the_records(tmp_path):
     source_yaml.write_text(source_yaml.read_text(encoding="utf-8") + "editors: [Noen]\n", encoding="utf-8")
     with pytest.raises(ErrorList, match="unknown field\\(s\\) editors"):
         read_corpus(root)
+
+
+def test_citation_line_ranges_are_never_equal() -> None:
+    from bolyst.corpus.writer import line_range
+
+    assert line_range(11, 11) == "l. 11" and line_range(11, None) == "l. 11" and line_range(11, 14) == "l. 11–14"

@@ -159,6 +159,9 @@ def test_markdown_escapes_quotes_so_html_rendering_shows_them_verbatim():
 
 def test_escape_leaves_plain_text_alone():
     assert escape("Vi har flyttet nok nå, sier de.") == "Vi har flyttet nok nå, sier de."
+    # no stray escapes where Markdown would read nothing special: '&', '>' mid-line, snake_case, '~'
+    assert escape("Kristiansand & Vennesla > 2 km, file_name ~ ok") == "Kristiansand & Vennesla > 2 km, file_name ~ ok"
+    assert escape("&amp; _x_") == "\\&amp; \\_x\\_"  # an entity and emphasis stay text
 
 
 def test_cli_export_writes_docx_and_csv_to_stdout(built_db_path, tmp_path):

@@ -24,13 +24,6 @@ LINK = re.compile(r'(?:href|src)="([^"]*)"')
 RESOURCE = re.compile(r'<(?:script|link|img|source|iframe)\b[^>]*?(?:src|href)="([^"]*)"')
 
 
-@pytest.fixture(scope="module")
-def site(built_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    build_site(built_db_path, out)
-    return out
-
-
 def soup(site: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
 
@@ -85,7 +78,7 @@ def test_oslo_page_key_numbers_with_sources(site: Path) -> None:
     assert cells[1].get_text(" ", strip=True) == "5\u202f447 (n=357)"
     chart = page.select_one("#trends ~ .charts figure.chart")
     assert chart.svg.title.get_text() == "Folkemengde 1. januar (persons), Oslo"
-    assert chart.select_one(".prov").get_text().startswith("Kilde Source: SSB tabell 07459")
+    assert chart.select_one(".prov").get_text().startswith("Kilde: SSB tabell 07459")
     assert "SSB SSB" not in page.get_text() and "IMDi IMDi" not in page.get_text()
     years = [tr.th.get_text() for tr in chart.select("details tbody tr")]
     assert years[0] == "1986" and years[-1] == "2026"
@@ -109,7 +102,8 @@ def test_no_external_resources(site: Path) -> None:
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         external += [f"{page.relative_to(site)}: {u}" for u in RESOURCE.findall(html) if urlsplit(u).scheme]
-        assert "<script" not in html
+        # One small inline script (the municipality finder turns a chosen name into its page); never a file.
+        assert "<script src" not in html and html.count("<script") <= 1
     assert external == []
     absolute = {urlsplit(h).netloc for p in site.rglob("*.html") for h in LINK.findall(p.read_text(encoding="utf-8"))
                 if urlsplit(h).scheme}
@@ -132,14 +126,16 @@ def test_accessibility_landmarks(site: Path) -> None:
 
 def test_cli_site_build_with_datasette_url(built_db_path: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["site", "build", str(tmp_path / "out"), "--db", str(built_db_path),
-                                      "--datasette-url", "https://data.example.org/"])
+                                      "--datasette-url", "https://data.example.org/", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "table links → https://data.example.org/" in result.output
     assert re.search(r"^Wrote \d+ pages in [\d.]+s \(1 home, 1 themes, \d+ code, 1 municipalities, 357 "
-                     r"municipality, 357 compare, 1 sources, \d+ source, 1 reliability, \d+ excerpt, 2 methods\)\.$",
+                     r"municipality, 357 compare, 1 sources, \d+ source, 1 reliability, 1 search, \d+ excerpt, 2 methods; en\)\.$",
                      result.output, re.MULTILINE)
     home = soup(tmp_path / "out", "index.html")
     assert home.select_one('a[href^="https://data.example.org/bolyst/search_quotes"]')
+    assert home.html["lang"] == "en" and home.select_one("a.lang-switch") is None  # one language: no switch
+    assert not (tmp_path / "out" / "en").exists()
 
 
 def test_cli_site_build_without_database(tmp_path: Path) -> None:
@@ -206,7 +202,10 @@ def test_reliability_page_shows_the_measured_agreement(site: Path, built_db) -> 
     kappa = {r["code"]: r["kappa"] for r in built_db.query(
         "select code, kappa from agreement_kappa where level = 'theme' and split = 'test' and lang = 'all' "
         "and coder_a = 'combined' and coder_b = 'devset-reconciled'")}
-    assert "combined × devset-reconciled" in first.get_text() and cells[0] == "alle / all"
-    assert cells[2:6] == [f"{kappa[t]:.2f}" for t in ("push", "pull", "stay", "retain")]
+    assert "combined × devset-reconciled" in first.get_text() and cells[0] == "alle"
+    # Norwegian decimals, as on every other page: 0,44 and −0,05
+    assert cells[2:6] == [f"{kappa[t]:.2f}".replace(".", ",").replace("-", "−") for t in ("push", "pull", "stay", "retain")]
+    english = soup(site, "en/reliability/index.html").select("table")[0].select_one("tbody tr")
+    assert [td.get_text(strip=True) for td in english.select("td")][2] == f"{kappa['push']:.2f}"
     assert "lead-researcher" in heldout_table.get_text()
     assert page.select_one("a[href*='reliability_kappa']") is not None or "agreement_kappa" in page.get_text()

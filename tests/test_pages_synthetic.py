@@ -100,7 +100,7 @@ def synthetic_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def synthetic_site(synthetic_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synthetic-site")
-    build_site(synthetic_db_path, out)
+    build_site(synthetic_db_path, out, langs=("nb",))
     return out
 
 
@@ -111,8 +111,9 @@ def _soup(site: Path, path: str) -> BeautifulSoup:
 def test_every_page_kind_is_written(synthetic_site: Path) -> None:
     pages = sorted(str(p.relative_to(synthetic_site)) for p in synthetic_site.rglob("index.html"))
     expected = ["code/push.synthetic/index.html", "code/push/index.html", "code/stay/index.html", "index.html",
-                "municipalities/index.html", "reliability/index.html", "source/synth/index.html", "sources/index.html",
-                "themes/index.html", "excerpt/synth_calm/index.html", "excerpt/synth_evil/index.html"]
+                "municipalities/index.html", "reliability/index.html", "search/index.html", "source/synth/index.html",
+                "sources/index.html", "themes/index.html", "excerpt/synth_calm/index.html",
+                "excerpt/synth_evil/index.html"]
     expected += [f"municipality/{n}/index.html" for n, *_ in MUNIS]
     expected += [f"municipality/{n}/compare/index.html" for n, *_ in MUNIS]
     assert pages == sorted(expected)
@@ -149,7 +150,7 @@ def test_code_page_shows_evidence_rule_and_human_mark(synthetic_site: Path) -> N
     soup = _soup(synthetic_site, "code/push.synthetic/index.html")
     coded = soup.select_one("figure#q-synth-evil li.code[data-code='push.synthetic']")
     assert coded["data-origin"] == "rule" and coded["data-state"] == "confirmed"
-    assert coded.select_one(".state").get_text(" ", strip=True) == "✔ bekreftet confirmed"
+    assert coded.select_one(".state").get_text(" ", strip=True) == "✔ bekreftet"
     assert coded.select_one(".span").get_text() == "«<script>»"
     assert coded.select_one(".rules code").get_text() == "push.synthetic.flytte"
     unreviewed = soup.select_one("figure#q-synth-evil li.code[data-code='stay']")
@@ -165,7 +166,10 @@ def test_theme_matrix_chart_with_data_table(synthetic_site: Path) -> None:
     svg = figure.select_one("svg")
     assert svg["role"] == "img" and svg.title.get_text() == "«Push <forhold>» etter landsdel"
     rows = [[c.get_text() for c in tr.select("th, td")] for tr in figure.select("details tbody tr")]
-    assert rows == [["Østlandet", "50 %", "1 av 2 utdrag"], ["ukjent / unknown", "0 %", "0 av 2 utdrag"]]
+    # groups of 2: a share of so few is not drawn or given, only the count (charts.MIN_N)
+    assert rows == [["Østlandet", "–", "1 av 2 utdrag"], ["ukjent", "–", "0 av 2 utdrag"]]
+    assert svg.select("rect.bar") == [] and [t.get_text() for t in svg.select("text.val")] == [
+        "1 av 2 utdrag (n < 5)", "0 av 2 utdrag (n < 5)"]
     assert figure.select_one("figcaption .links a")["href"] == (
         "http://127.0.0.1:8001/synthetic/theme_matrix?code=push&dimension=landsdel")
 
@@ -181,7 +185,7 @@ def test_municipality_page_numbers_link_to_their_rows(synthetic_site: Path, synt
     peers = [a.get_text() for a in soup.select("ol.peers a")]
     assert peers == ["Bergen", "Bodø"]
     chart = soup.select_one("#trends ~ .charts figure.chart")
-    assert [th.get_text() for th in chart.select("details thead th")] == ["År / year", "Oslo", "Landsmedian",
+    assert [th.get_text() for th in chart.select("details thead th")] == ["År", "Oslo", "Landsmedian",
                                                                          "Bergen", "Bodø"]
 
 

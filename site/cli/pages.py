@@ -27,8 +27,12 @@ def site_group() -> None:
                    "Datasette).")
 @click.option("--workers", type=click.IntRange(1, 16), default=None,
               help="Processes rendering pages [default: one per core, at most 4].")
+@click.option("--lang", "langs", type=click.Choice(["nb", "en", "all"]), default="all", show_default=True,
+              help="Language of the pages: nb (Norwegian Bokmål) or en (English) at the top of OUT_DIR, or all: "
+                   "Norwegian at the top and English under OUT_DIR/en/, each page linking to the other.")
 @click.option("--quiet", "-q", is_flag=True, help="Only print the summary.")
-def build_command(out_dir: Path, db_path: Path, datasette_url: str, workers: int | None, quiet: bool) -> None:
+def build_command(out_dir: Path, db_path: Path, datasette_url: str, workers: int | None, langs: str,
+                  quiet: bool) -> None:
     """Write the pages as a static site into OUT_DIR (OUT_DIR/index.html is the home page).
 
     Links between pages are relative, so OUT_DIR works from any static web host or opened straight
@@ -39,6 +43,7 @@ def build_command(out_dir: Path, db_path: Path, datasette_url: str, workers: int
     Example:
       bolyst build && bolyst site build _site
       bolyst site build _site --datasette-url https://data.example.org
+      bolyst site build _site-en --lang en
     """
     from bolyst.site.pages.static import build_site
 
@@ -49,9 +54,10 @@ def build_command(out_dir: Path, db_path: Path, datasette_url: str, workers: int
         if not quiet and (done % step == 0 or done == total):
             click.echo(f"  {done:>4}/{total} pages  {last}")
 
-    report = build_site(db_path, out_dir, datasette=datasette_url, workers=workers, progress=progress)
+    chosen = ("nb", "en") if langs == "all" else (langs,)
+    report = build_site(db_path, out_dir, datasette=datasette_url, workers=workers, progress=progress, langs=chosen)
     kinds = ", ".join(f"{n} {kind}" for kind, n in report.by_kind.items())
-    click.echo(f"Wrote {report.pages} pages in {report.seconds:.1f}s ({kinds}).")
+    click.echo(f"Wrote {report.pages} pages in {report.seconds:.1f}s ({kinds}; {' and '.join(chosen)}).")
     click.echo(f"Open {out_dir / 'index.html'}")
 
 

@@ -60,21 +60,25 @@ def _quote_labels(db_path: Path, ids: list[str]) -> dict[str, list[dict]]:
 
 
 def _echo_quotes(quotes, max_quotes: int, labels: dict[str, list[dict]] | None = None) -> None:
-    click.echo(f"\nQuotes linked to these municipalities ({len(quotes)}; exact and mentions first, then "
-               "anonymised profiles they match):")
+    """The municipality's quotes, as on its page: named in the source first, then same-profile places."""
     shown = quotes if max_quotes <= 0 else quotes[:max_quotes]
-    for q in shown:
-        click.echo(textwrap.fill(f"«{q.text}»", width=100, initial_indent="  ", subsequent_indent="   "))
-        click.echo(textwrap.fill(q.citation, width=100, initial_indent="    — ", subsequent_indent="      "))
-        if labels is not None:
-            codes = "; ".join(f"{c['label_nb']} ({c['code']}; {c['origins']}; "
-                              f"{'confirmed' if c['review_state'] == 'confirmed' else 'NOT REVIEWED'})"
-                              for c in labels.get(q.excerpt, [])) or "not coded"
-            click.echo(textwrap.fill("codes: " + codes, width=100, initial_indent="    ", subsequent_indent="      "))
-            click.echo(f"    excerpt page: /-/bolyst/excerpt/{_UNSAFE.sub('_', q.excerpt)}/")
-        linked = "; ".join(f"{name} ({kind})" for name, kind, _ in q.links)
-        click.echo(textwrap.fill("linked to: " + linked, width=100, initial_indent="    ",
-                                 subsequent_indent="      "))
+    for relation, heading in (("here", "From or about this municipality (the source names it)"),
+                              ("similar", "From places with the same profile (centrality class and size band)")):
+        group = [q for q in shown if q.relation == relation]
+        total = sum(q.relation == relation for q in quotes)
+        click.echo(f"\n{heading}: {total}")
+        for q in group:
+            click.echo(textwrap.fill(f"«{q.text}»", width=100, initial_indent="  ", subsequent_indent="   "))
+            click.echo(textwrap.fill(q.citation, width=100, initial_indent="    — ", subsequent_indent="      "))
+            if labels is not None:
+                codes = "; ".join(f"{c['label_nb']} ({c['code']}; {c['origins']}; "
+                                  f"{'confirmed' if c['review_state'] == 'confirmed' else 'NOT REVIEWED'})"
+                                  for c in labels.get(q.excerpt, [])) or "not coded"
+                click.echo(textwrap.fill("codes: " + codes, width=100, initial_indent="    ",
+                                         subsequent_indent="      "))
+                click.echo(f"    excerpt page: /-/bolyst/excerpt/{_UNSAFE.sub('_', q.excerpt)}/")
+            click.echo(textwrap.fill("why here: " + "; ".join(reason for _, _, reason in q.links), width=100,
+                                     initial_indent="    ", subsequent_indent="      "))
     if len(shown) < len(quotes):
         click.echo(f"  … {len(quotes) - len(shown)} more (--max-quotes 0 shows all)")
 
@@ -96,8 +100,9 @@ def compare_command(municipality: str, db_path: Path, top: int, max_quotes: int,
     centrality index, immigrant share, refugees settled per 1000, share of refugees who moved in (these
     three as rank normal scores, so extreme small-municipality rates do not dominate), income (log) and
     landsdel; the two indicators that differ most explain each pair. SSB's KOSTRA group is shown beside
-    it; --kostra or --centrality keeps only the same KOSTRA group or centrality class. Quotes are those the sources place in
-    one of the municipalities, that name one of them, or whose anonymised profile matches them.
+    it; --kostra or --centrality keeps only the same KOSTRA group or centrality class. Quotes are the
+    municipality's own, the same set as on its page and in its export: those whose source names it, then
+    those whose anonymised profile has its centrality class and size band.
 
     \b
     Example:

@@ -9,14 +9,16 @@ import re
 from .labels import SUGGESTIONS_EN, SUGGESTIONS_NB
 from .query import Evidence, Number, Quote, Theme
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+#: What can turn text into markup: emphasis, code, links, HTML, table cells, strikethrough; '_' only at a word's
+#: edge (CommonMark never reads snake_case as emphasis); '&' only where it would start an entity (&amp; &#38;).
+_SPECIAL = re.compile(r"([\\`*\[\]<|]|~~|(?<!\w)_|_(?!\w)|&(?=#?\w+;))")
 
 
 def escape(text: str | None) -> str:
-    """Backslash-escape Markdown/HTML syntax (CommonMark: any ASCII punctuation may be escaped), including
-    list and heading markers at a line start, so the text renders exactly as written."""
-    escaped = _SPECIAL.sub(r"\\\1", text or "")
-    escaped = re.sub(r"(?m)^(\s*)([-+=#])", r"\1\\\2", escaped)
+    """Backslash-escape what Markdown/HTML would read as syntax, including list and heading markers at a line
+    start, so the text renders exactly as written — and nothing else, so the file stays readable as text."""
+    escaped = _SPECIAL.sub(lambda m: "".join("\\" + c for c in m.group()), text or "")
+    escaped = re.sub(r"(?m)^(\s*)([-+=#>])", r"\1\\\2", escaped)
     return re.sub(r"(?m)^(\s*\d+)([.)])", r"\1\\\2", escaped)
 
 

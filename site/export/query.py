@@ -149,8 +149,8 @@ def _where(filters: Filters, scope: list[tuple[str, str, str]]) -> tuple[str, di
         params["code"] = filters.code
     if scope:
         marks = ", ".join(f":m{i}" for i in range(len(scope)))
-        clauses.append(f"e.id in (select excerpt from excerpt_places where link_type in {NAMED_LINKS} "
-                       f"and municipality in ({marks}))")
+        # the view the municipality's page and `bolyst compare` read: one answer to one question
+        clauses.append(f"e.id in (select excerpt from municipality_quotes where municipality in ({marks}))")
         params.update({f"m{i}": s[0] for i, s in enumerate(scope)})
     linked = (f"e.id in (select ep.excerpt from excerpt_places ep join municipalities m on m.number = ep.municipality "
               f"where ep.link_type in {NAMED_LINKS} and ")
@@ -244,7 +244,8 @@ def describe(filters: Filters, scope: list[tuple[str, str, str]]) -> tuple[str, 
         text = f"municipality: {scope[0][1]} ({scope[0][0]})"
         if filters.comparables:
             text += f" and its {len(scope) - 1} comparable municipalities (" + ", ".join(s[1] for s in scope[1:]) + ")"
-        out.append(text + "; excerpts whose source names it")
+        out.append(text + "; excerpts whose source names it, and from places with the same profile "
+                          "(centrality class and size band)")
     for key, label in (("landsdel", "landsdel"), ("centrality", "centrality class"), ("role", "speaker role"),
                        ("source", "source")):
         if getattr(filters, key):

@@ -56,7 +56,9 @@ def _numbers(doc: Document, ev: Evidence) -> None:
 def docx(ev: Evidence) -> bytes:
     doc = Document()
     doc.core_properties.title = "Bolyst evidence"
-    doc.core_properties.comments = "Filters: " + "; ".join(ev.description)
+    comments = "Filters: " + clean("; ".join(ev.description))
+    # Word's core properties hold at most 255 characters (python-docx refuses more); the full text is in the body
+    doc.core_properties.comments = comments if len(comments) <= 255 else comments[:254] + "…"
     doc.add_heading("Bolyst evidence", level=0)
     doc.add_paragraph("Filters: " + clean("; ".join(ev.description)))
     doc.add_paragraph(f"Exported {ev.exported} from the Bolyst knowledge base built "

@@ -7,11 +7,14 @@ which ``templates/_chart.html`` renders as the fallback below the picture. Value
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
 from markupsafe import Markup
+
+from .i18n import N_, translate
 
 #: Series styles: (css class, dash pattern). The first series is the page's subject.
 STYLES = ("subject", "median", "peer")
@@ -22,6 +25,11 @@ class Bar:
     label: str
     value: float | None  # share 0–1 or a plain number
     note: str = ""  # e.g. "3 av 12"
+    n: int | None = None  # the group's size behind a share: below MIN_N the share is not drawn
+
+
+#: Smallest group whose share is drawn as a bar; smaller groups show their count ("3 av 4") instead.
+MIN_N = 5
 
 
 @dataclass(frozen=True)
@@ -42,8 +50,8 @@ class Chart:
     links: tuple[tuple[str, str], ...] = field(default=())  # (label, url) of the data behind it
 
 
-def _fmt(value: float | None, percent: bool = False) -> str:
-    """Norwegian style, as the pages' ``num`` filter: thin-space thousands, decimal comma, minus sign."""
+def _fmt(value: float | None, percent: bool = False, lang: str = "nb") -> str:
+    """As the pages' ``num`` filter: thin-space thousands, minus sign, decimal comma (point in English)."""
     if value is None:
         return "–"
     if percent:
@@ -51,8 +59,14 @@ def _fmt(value: float | None, percent: bool = False) -> str:
     elif abs(value) >= 1000 or float(value).is_integer():
         text = f"{value:,.0f}".replace(",", "\u202f")
     else:
-        text = f"{value:.{1 if abs(value) >= 10 else 2}f}".replace(".", ",")
+        text = f"{value:.{1 if abs(value) >= 10 else 2}f}"
+        text = text if lang == "en" else text.replace(".", ",")
     return text.replace("-", "\u2212")
+
+
+def _no_data(width: float, height: float, lang: str) -> str:
+    return (f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="lbl">'
+            f'{escape(translate(lang, N_("Ingen data")))}</text>')
 
 
 def _open(width: int, height: int, title: str, desc: str) -> tuple[str, str]:
@@ -65,7 +79,7 @@ def _open(width: int, height: int, title: str, desc: str) -> tuple[str, str]:
 
 
 def bar_chart(title: str, desc: str, bars: Sequence[Bar], *, percent: bool = True,
-              source: str = "", links: tuple[tuple[str, str], ...] = ()) -> Chart:
+              source: str = "", links: tuple[tuple[str, str], ...] = (), lang: str = "nb") -> Chart:
     """Horizontal bars, one per category; ``percent`` draws values as shares of 0–1."""
     row_h, label_w, width = 26, 210, 520
     height = row_h * max(len(bars), 1) + 12
@@ -80,18 +94,22 @@ def bar_chart(title: str, desc: str, bars: Sequence[Bar], *, percent: bool = Tru
         y = 6 + i * row_h
         parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" class="lbl">'
                      f'{escape(_short(bar.label, 27))}</text>')
-        if bar.value is not None:
+        too_few = percent and bar.n is not None and bar.n < MIN_N
+        if bar.value is not None and not too_few:
             start, end = sorted((x(0.0), x(bar.value)))
             parts.append(f'<rect x="{start:.1f}" y="{y + 3}" width="{max(end - start, 1):.1f}" '
                          f'height="{row_h - 8}" class="bar"/>')
-        right = x(max(bar.value or 0.0, 0.0))
-        parts.append(f'<text x="{right + 6:.1f}" y="{y + 16}" class="val">{escape(_fmt(bar.value, percent))}</text>')
+        right = x(0.0) if too_few else x(max(bar.value or 0.0, 0.0))
+        text = f"{bar.note or bar.n} (n < {MIN_N})" if too_few else _fmt(bar.value, percent, lang)
+        parts.append(f'<text x="{right + 6:.1f}" y="{y + 16}" class="val{" few" if too_few else ""}">'
+                     f'{escape(text)}</text>')
     if lo < 0:
         parts.append(f'<line x1="{x(0.0):.1f}" y1="2" x2="{x(0.0):.1f}" y2="{height - 4}" class="axis"/>')
     parts.append("</svg>")
-    rows = tuple((b.label, _fmt(b.value, percent), b.note) for b in bars)
-    return Chart(title, desc, Markup("".join(parts)), ("Gruppe / group", "Verdi / value", "Grunnlag / basis"),
-                 rows, source, links)
+    rows = tuple((b.label, "–" if percent and b.n is not None and b.n < MIN_N else _fmt(b.value, percent, lang),
+                  b.note) for b in bars)
+    head = tuple(translate(lang, m) for m in (N_("Gruppe"), N_("Verdi"), N_("Grunnlag")))
+    return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)
 
 
 def _short(text: str, size: int) -> str:
@@ -104,7 +122,7 @@ def _scale(lo: float, hi: float, a: float, b: float):
 
 
 def line_chart(title: str, desc: str, series: Sequence[Series], *, unit: str = "", source: str = "",
-               links: tuple[tuple[str, str], ...] = ()) -> Chart:
+               links: tuple[tuple[str, str], ...] = (), lang: str = "nb") -> Chart:
     """Lines over years; the ``subject`` series on top, ``peer`` lines thin and grey, ``median`` dashed."""
     width, height, left, right, top, bottom = 640, 260, 64, 150, 14, 30
     years = sorted({y for s in series for y, v in s.points if v is not None})
@@ -115,29 +133,52 @@ def line_chart(title: str, desc: str, series: Sequence[Series], *, unit: str = "
         lo, hi = min(values), max(values)
         if 0 <= lo < hi * 0.5:
             lo = 0.0  # start at zero unless that squashes the lines
+        ticks = nice_ticks(lo, hi)
         x = _scale(years[0], years[-1] if len(years) > 1 else years[0] + 1, left, width - right)
-        y = _scale(lo, hi if hi > lo else lo + 1, height - bottom, top)
-        parts += _axes(x, y, years, lo, hi, width - right, height - bottom, left, unit)
+        y = _scale(ticks[0], ticks[-1], height - bottom, top)
+        parts += _axes(x, y, years, ticks, width - right, height - bottom, left, unit, lang)
         order = sorted(series, key=lambda s: STYLES.index(s.style) if s.style in STYLES else 9, reverse=True)
+        keys: list[tuple[float, Series]] = []
         for s in order:
-            parts += _polyline(s, x, y, width - right + 6)
+            parts += _polyline(s, x, y)
+            last = [v for _, v in s.points if v is not None]
+            if s.style != "peer" and last:
+                keys.append((y(last[-1]), s))
+        parts += _keys(keys, width - right + 6, top, height - bottom)
     else:
-        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="lbl">'
-                     'Ingen data / no data</text>')
+        parts.append(_no_data(width, height, lang))
     parts.append("</svg>")
-    head = ("År / year",) + tuple(s.name for s in series)
+    head = (translate(lang, N_("År")),) + tuple(s.name for s in series)
     lookup = [dict(s.points) for s in series]
-    rows = tuple((str(yr),) + tuple(_fmt(d.get(yr)) for d in lookup) for yr in years)
+    rows = tuple((str(yr),) + tuple(_fmt(d.get(yr), lang=lang) for d in lookup) for yr in years)
     return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)
 
 
-def _axes(x, y, years, lo, hi, x_end, y_end, left, unit) -> list[str]:
+def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
+    """Round axis values (steps of 1, 2, 2.5 or 5 × 10^k) that cover ``lo``–``hi`` in about ``count`` steps."""
+    if hi <= lo:
+        hi = lo + (abs(lo) or 1.0)
+    raw = (hi - lo) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(lo / step + 1e-9) * step
+    ticks = [first]
+    while ticks[-1] < hi - 1e-9 * step:
+        ticks.append(round(ticks[-1] + step, 10))
+    return [0.0 if abs(t) < step * 1e-9 else t for t in ticks]
+
+
+def _axes(x, y, years, ticks, x_end, y_end, left, unit, lang: str = "nb") -> list[str]:
     parts = [f'<line x1="{left}" y1="{y_end}" x2="{x_end}" y2="{y_end}" class="axis"/>']
-    for value in (lo, (lo + hi) / 2, hi):
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if round(step / 10 ** math.floor(
+        math.log10(step) + 1e-9), 6) == 2.5 else 0)
+    for value in ticks:
         yy = y(value)
+        text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace("-", "\u2212")
+        text = text if lang == "en" else text.replace(".", ",")
         parts.append(f'<line x1="{left}" y1="{yy:.1f}" x2="{x_end}" y2="{yy:.1f}" class="grid"/>')
-        parts.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">'
-                     f'{escape(_fmt(value))}</text>')
+        parts.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">{escape(text)}</text>')
     step = max(1, len(years) // 6)
     shown = years[::step]
     if shown[-1] != years[-1]:  # always label the last year; drop a label that would collide with it
@@ -151,7 +192,22 @@ def _axes(x, y, years, lo, hi, x_end, y_end, left, unit) -> list[str]:
     return parts
 
 
-def _polyline(s: Series, x, y, label_x: float) -> list[str]:
+def _keys(keys: list[tuple[float, Series]], label_x: float, top: float, bottom: float, gap: float = 15) -> list[str]:
+    """Names at the lines' right ends, moved apart vertically so that no two overlap."""
+    placed: list[float] = []
+    for wanted, _ in sorted(keys, key=lambda k: k[0]):
+        placed.append(max(wanted, placed[-1] + gap) if placed else max(wanted, top + 4))
+    overflow = (placed[-1] - bottom) if placed else 0
+    if overflow > 0:  # pushed below the plot: shift the stack up, keeping the gaps
+        placed = [p - overflow for p in placed]
+    parts = []
+    for yy, (_, s) in zip(placed, sorted(keys, key=lambda k: k[0])):
+        parts.append(f'<text x="{label_x:.1f}" y="{yy + 4:.1f}" class="key {escape(s.style)}">'
+                     f'{escape(_short(s.name, 20))}</text>')
+    return parts
+
+
+def _polyline(s: Series, x, y) -> list[str]:
     pts = [(yr, v) for yr, v in s.points if v is not None]
     if not pts:
         return []
@@ -159,10 +215,6 @@ def _polyline(s: Series, x, y, label_x: float) -> list[str]:
     parts = [f'<polyline points="{coords}" class="line {escape(s.style)}"/>']
     if len(pts) == 1:
         parts.append(f'<circle cx="{x(pts[0][0]):.1f}" cy="{y(pts[0][1]):.1f}" r="3" class="dot {escape(s.style)}"/>')
-    if s.style != "peer":
-        last_y = y(pts[-1][1])
-        parts.append(f'<text x="{label_x:.1f}" y="{last_y + 4:.1f}" class="key {escape(s.style)}">'
-                     f'{escape(_short(s.name, 20))}</text>')
     return parts
 
 
@@ -175,7 +227,8 @@ class FunnelPoint:
 
 
 def funnel_chart(title: str, desc: str, points: Sequence[FunnelPoint], noise_k: float, *, z: float = 1.959964,
-                 unit: str = "", source: str = "", links: tuple[tuple[str, str], ...] = ()) -> Chart:
+                 unit: str = "", source: str = "", links: tuple[tuple[str, str], ...] = (),
+                 lang: str = "nb") -> Chart:
     """Funnel plot: value against population (log axis) with control limits ±z·√(k/population) around 0.
 
     Points outside the 95 % limits are drawn filled; ``highlight`` marks the page's subject.
@@ -213,10 +266,10 @@ def funnel_chart(title: str, desc: str, points: Sequence[FunnelPoint], noise_k: 
         if unit:
             parts.append(f'<text x="{left}" y="10" class="tick">{escape(unit)}</text>')
     else:
-        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="lbl">'
-                     'Ingen data / no data</text>')
+        parts.append(_no_data(width, height, lang))
     parts.append("</svg>")
-    head = ("Kommune / municipality", "Innbyggere / inhabitants", "Verdi / value", "95 %-grense / limit")
-    rows = tuple((p.label, _fmt(p.population), _fmt(p.value), _fmt(z * (noise_k / p.population) ** 0.5))
+    head = tuple(translate(lang, m) for m in (N_("Kommune"), N_("Innbyggere"), N_("Verdi"), N_("95 %-grense")))
+    rows = tuple((p.label, _fmt(p.population, lang=lang), _fmt(p.value, lang=lang),
+                  _fmt(z * (noise_k / p.population) ** 0.5, lang=lang))
                  for p in sorted(pts, key=lambda p: p.population))
     return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)

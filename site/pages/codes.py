@@ -9,20 +9,21 @@ from typing import Any
 
 from .charts import Bar, Chart, bar_chart
 
+from .i18n import N_
 from .links import Links
 from .quotes import labelled
 from .render import role
 from .store import Result, Store
 
 QUOTES = 8  # clearest quotes shown per code
-#: theme_matrix dimensions shown, in order: (Norwegian, English) titles.
+#: theme_matrix dimensions shown, in order, with the words a chart title uses for each.
 DIMENSIONS = {
-    "centrality_class": ("Sentralitetsklasse (SSB, 1 = mest sentral)", "centrality class"),
-    "landsdel": ("Landsdel", "part of the country"),
-    "population_band": ("Folketall i kommunen", "population band"),
-    "speaker_role": ("Talerens rolle", "speaker role"),
+    "centrality_class": N_("sentralitetsklasse"),
+    "landsdel": N_("landsdel"),
+    "population_band": N_("folketall i kommunen"),
+    "speaker_role": N_("talerens rolle"),
 }
-CATEGORY_LABELS = {"unknown": "ukjent / unknown", "mixed": "blandet / mixed"}
+CATEGORY_LABELS = {"unknown": N_("ukjent"), "mixed": N_("blandet")}
 
 #: Words that find the quantitative findings bearing on a code: FTS5 terms on findings.statement, a
 #: trailing * for a prefix. Codes not listed here use the distinctive lemmas of their own rules.
@@ -111,18 +112,19 @@ def _ancestors(code: dict, by_id: dict[str, dict]) -> list[dict]:
 def prevalence_charts(result: Result, code: dict, link: Links) -> list[Chart]:
     """One bar chart per dimension of theme_matrix: share of the group's excerpts that carry the code."""
     charts = []
-    for dim, (nb, en) in DIMENSIONS.items():
+    label = code["label_en"] if link.lang == "en" else code["label_nb"]
+    for dim, words in DIMENSIONS.items():
         rows = sorted((r for r in result if r["dimension"] == dim), key=_category_order)
         if not rows:
             continue
-        bars = [Bar(_group_label(dim, r["category"]), r["share"],
-                    f"{r['n_coded']} av {r['n_excerpts']} utdrag") for r in rows]
-        title = f"«{code['label_nb']}» etter {nb.split(' (')[0].lower()}"
-        desc = (f"Andel utdrag i hver gruppe som har koden {code['label_nb']}. Share of excerpts in each group "
-                f"({en}) carrying the code {code['label_en']}.")
-        charts.append(bar_chart(title, desc, bars, source=_test_note(rows[0]),
-                                links=(("Tabellen / the table", link.table("theme_matrix", code=code["id"],
-                                                                          dimension=dim)),)))
+        bars = [Bar(_group_label(dim, r["category"], link), r["share"],
+                    link.t("%(n)s av %(of)s utdrag", n=r["n_coded"], of=r["n_excerpts"]), n=r["n_excerpts"])
+                for r in rows]
+        title = link.t("«%(code)s» etter %(what)s", code=label, what=link.t(words))
+        desc = link.t("Andel utdrag i hver gruppe som har koden %(code)s.", code=label)
+        charts.append(bar_chart(title, desc, bars, source=_test_note(rows[0], link),
+                                links=((link.t("Tabellen"), link.table("theme_matrix", code=code["id"],
+                                                                       dimension=dim)),), lang=link.lang))
     return charts
 
 
@@ -133,24 +135,27 @@ def _category_order(row: dict) -> tuple:
     return (text in CATEGORY_LABELS, int(re.sub(r"\D", "", number.group(1))) if number else 0, text)
 
 
-def _test_note(row: dict) -> str:
-    note = "tabellen theme_matrix (utdrag koblet til kommuner og talere; menneskelig koding går foran)"
+def _test_note(row: dict, link: Links) -> str:
+    note = link.t("tabellen theme_matrix (utdrag koblet til kommuner og talere; menneskelig koding går foran)")
     if row["test"]:
         q = row.get("qval")
-        note += (f"; {row['test']} p = {row['pval']:.3f}" + (f", BH q = {q:.3f} ({'under' if q < 0.05 else 'over'} 0,05 "
-                 "etter korreksjon for alle testene)" if q is not None else "")).replace(".", ",")
+        test = f"; {row['test']} p = {row['pval']:.3f}"
+        if q is not None:
+            test += ", " + link.t("BH q = %(q)s (%(side)s 0.05 etter korreksjon for alle testene)", q=f"{q:.3f}",
+                                  side=link.t("under") if q < 0.05 else link.t("over"))
+        note += test if link.lang == "en" else test.replace(".", ",")
     if row["warning"]:
         note += f"; {row['warning']}"
     return note
 
 
-def _group_label(dim: str, value: Any) -> str:
+def _group_label(dim: str, value: Any, link: Links) -> str:
     if value in CATEGORY_LABELS:
-        return CATEGORY_LABELS[value]
+        return link.t(CATEGORY_LABELS[value])
     if dim == "speaker_role":
-        return f"{role(value)} / {role(value, 'en')}"
+        return role(value, link.lang)
     if dim == "centrality_class":
-        return f"klasse {value}"
+        return link.t("klasse %(n)s", n=value)
     return str(value)
 
 

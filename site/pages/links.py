@@ -14,6 +14,8 @@ from urllib.parse import quote, urlencode
 
 from datasette.utils import tilde_encode
 
+from .i18n import DEFAULT as DEFAULT_LANG
+from .i18n import translate
 from .queries import QUERIES
 
 DEFAULT_DATASETTE = "http://127.0.0.1:8001"
@@ -41,6 +43,15 @@ class Links:
     here: str
     datasette: str = DEFAULT_DATASETTE
     db: str = "bolyst"
+    lang: str = DEFAULT_LANG
+
+    def t(self, message: str, **values: Any) -> str:
+        """``message`` (Norwegian) in the page's language; see ``i18n``."""
+        return translate(self.lang, message, **values)
+
+    def switch(self) -> str:
+        """The same page in the other language: English pages live under ``en/`` beside the Norwegian ones."""
+        return self.root + ("en/" if self.lang == DEFAULT_LANG else "../") + quote(self.here)
 
     @property
     def root(self) -> str:
@@ -70,6 +81,8 @@ class Links:
 
     def export(self, fmt: str, **filters: Any) -> str:
         """A download from Datasette's export route (site/export/route.py): md, docx, csv or json."""
+        if self.lang != DEFAULT_LANG:
+            filters = {**filters, "lang": self.lang}
         query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
         return f"{self.datasette}{MOUNT}export.{fmt}" + (f"?{query}" if query else "")
 

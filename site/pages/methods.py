@@ -11,15 +11,14 @@ from collections import defaultdict
 from typing import Any
 
 from .charts import FunnelPoint, funnel_chart
+from .i18n import N_
 from .links import Links
 from .store import Store
 
-#: model id → (title nb, title en, period shown in detail)
+#: model id → (title, period shown in detail)
 MODELS = {
-    "barometer": ("Attraktivitetsbarometeret: Telemarksforskings metode", "The attractiveness barometer: "
-                  "Telemarksforsking's method", "2008–2010"),
-    "flyttestruktur": ("Etter 2016: flyttebalanse mot størrelse og sentralitet (ikke barometeret)",
-                       "After 2016: net migration against size and centrality (not the barometer)", "2023–2025"),
+    "barometer": (N_("Attraktivitetsbarometeret: Telemarksforskings metode"), "2008–2010"),
+    "flyttestruktur": (N_("Etter 2016: flyttebalanse mot størrelse og sentralitet (ikke barometeret)"), "2023–2025"),
 }
 TABLES = ("barometer_fits", "barometer_terms", "barometer_residuals", "barometer_validation")
 
@@ -50,24 +49,23 @@ def methods_page(store: Store, key: str, link: Links) -> dict[str, Any] | None:
     fits = store.run("barometer_fits", model=key)
     if fits.empty:
         return None
-    title_nb, title_en, period = MODELS[key]
+    title, period = MODELS[key]
     fit = next((f for f in fits if f["period"] == period), None)
     terms: dict[str, dict[str, dict]] = defaultdict(dict)
     for row in store.run("barometer_terms", model=key):
         terms[row["term"]][row["period"]] = row
     funnel = store.run("barometer_funnel", model=key, period=period)
     chart = funnel_chart(
-        f"Traktplott {period}: residual mot folketall", (
-            f"Hver prikk er en kommune: residualet (prosentpoeng nettoflytting over det forventede, {period}) mot "
-            "folketallet (logaritmisk akse). Linjene er 95 %- og 99,8 %-grensene for tilfeldig variasjon i en kommune "
-            "av den størrelsen (±1,96 og ±3,09 × √(k/folketall)); prikker utenfor er fylt. Funnel plot: residual "
-            "against population with the 95 % and 99.8 % control limits."),
+        link.t("Traktplott %(period)s: residual mot folketall", period=period),
+        link.t("Hver prikk er en kommune: residualet (prosentpoeng nettoflytting over det forventede, %(period)s) mot "
+               "folketallet (logaritmisk akse). Linjene er 95 %%- og 99,8 %%-grensene for tilfeldig variasjon i en "
+               "kommune av den størrelsen (±1,96 og ±3,09 × √(k/folketall)); prikker utenfor er fylt.", period=period),
         [FunnelPoint(f"{r['unit_name']} ({r['unit']})", r["population"], r["residual"]) for r in funnel],
-        fit["noise_k"] if fit else 0.0, unit="prosentpoeng / percentage points",
-        source="barometer_residuals (SSB 06913; Bolyst's model)",
-        links=(("Tabellen / the table", link.table("barometer_residuals", model=key, period=period)),))
+        fit["noise_k"] if fit else 0.0, unit=link.t("prosentpoeng"),
+        source=link.t("barometer_residuals (SSB 06913; Bolysts modell)"),
+        links=((link.t("Tabellen"), link.table("barometer_residuals", model=key, period=period)),), lang=link.lang)
     validation, named = _validation(store) if key == "barometer" else ([], [])
-    return {"nav": "methods", "key": key, "title_nb": title_nb, "title_en": title_en, "period": period,
+    return {"nav": "methods", "key": key, "title": link.t(title), "period": period,
             "fits": fits, "fit": fit, "terms": dict(terms), "periods": [f["period"] for f in fits],
             "chart": chart, "extremes": store.run("barometer_extremes", model=key, period=period),
             "validation": validation, "named": named, "tables": TABLES}

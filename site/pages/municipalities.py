@@ -7,6 +7,8 @@ from typing import Any
 
 from .charts import Bar, Chart, Series, bar_chart, line_chart
 
+from .finder import by_county, finder
+from .i18n import N_
 from .links import Links
 from .queries import KEY_INDICATORS
 from .quotes import labelled, review_counts
@@ -14,8 +16,11 @@ from .render import table_source
 from .store import Result, Store
 
 #: Headings of the stats stage's models (models.id); an unknown model shows its id.
+#: The national median's name in charts (a message: translated where the chart is drawn).
+MEDIAN = N_("Landsmedian")
+
 MODEL_LABELS = {
-    "refugee_secondary_in": ("Tiltrekker flyktninger bosatt andre steder", "Attracts refugees settled elsewhere"),
+    "refugee_secondary_in": N_("Tiltrekker flyktninger bosatt andre steder"),
 }
 MIN_YEARS = 3  # an indicator gets a trend chart when the municipality has at least this many years
 
@@ -25,7 +30,8 @@ def municipality_keys(store: Store) -> list[str]:
 
 
 def municipalities_index(store: Store, key: None, link: Links) -> dict[str, Any]:
-    return {"nav": "municipalities", "municipalities": store.run("municipalities", cache=True)}
+    return {"nav": "municipalities", "municipalities": store.run("municipalities", cache=True),
+            "finder": finder(store, link), "counties": by_county(store)}
 
 
 def indicator_map(store: Store) -> dict[str, dict]:
@@ -99,7 +105,7 @@ def _trend_specs(store: Store, key: str, context: dict) -> list[dict]:
             continue
         years = [y for y, _ in own]
         series = [Series(context["muni"]["name"], tuple(own), "subject"),
-                  Series("Landsmedian",
+                  Series(MEDIAN,
                          tuple((y, national[(ind_id, y)]["median"]) for y in years if (ind_id, y) in national),
                          "median")]
         series += [Series(names[n], tuple(p for p in by.get((ind_id, n), []) if years[0] <= p[0] <= years[-1]),
@@ -110,16 +116,16 @@ def _trend_specs(store: Store, key: str, context: dict) -> list[dict]:
 
 def trend_chart(spec: dict, link: Links, muni: dict) -> Chart:
     info = spec["indicator"]
-    title = f"{info['label_nb']} ({info['unit']}), {muni['name']}"
+    label = info["label_en"] if link.lang == "en" else info["label_nb"]
+    title = f"{label} ({info['unit']}), {muni['name']}"
     peers = ", ".join(s.name for s in spec["series"] if s.style == "peer")
-    desc = (f"{info['label_nb']} i {muni['name']} (blå) år for år, mot landsmedianen (stiplet)"
-            + (f" og sammenlignbare kommuner (grå: {peers})" if peers else "") + ". "
-            f"{info['label_en']} over time against the national median (dashed) and comparable municipalities.")
+    desc = (link.t("%(label)s i %(name)s (blå) år for år, mot landsmedianen (stiplet)", label=label, name=muni["name"])
+            + (link.t(" og sammenlignbare kommuner (grå: %(peers)s)", peers=peers) if peers else "") + ".")
     source = f"{table_source(info['source'], info['table_id'])} ({info['licence']}); municipality_stats"
-    links = (("Tabellen / the table", link.table("municipality_stats", municipality=muni["number"],
-                                                 indicator=info["id"])),
-             ("Landsmedian-spørringen / median query", link.query("national_medians")))
-    return line_chart(title, desc, spec["series"], unit=info["unit"], source=source, links=links)
+    links = ((link.t("Tabellen"), link.table("municipality_stats", municipality=muni["number"], indicator=info["id"])),
+             (link.t("Landsmedian-spørringen"), link.query("national_medians")))
+    series = [s if s.name != MEDIAN else Series(link.t(MEDIAN), s.points, s.style) for s in spec["series"]]
+    return line_chart(title, desc, series, unit=info["unit"], source=source, links=links, lang=link.lang)
 
 
 def compare_page(store: Store, key: str, link: Links) -> dict[str, Any] | None:
@@ -136,7 +142,7 @@ def compare_page(store: Store, key: str, link: Links) -> dict[str, Any] | None:
         values = {n: dict(by.get((row["indicator"], n), [])).get(row["year"]) for n in names}
         columns.append({**row, "values": values})
     charts = [compare_chart(c["info"], c["year"], [(names[n], c["values"][n]) for n in names] +
-                            [("Landsmedian / national median", c["median"])], link, context["muni"])
+                            [(link.t(MEDIAN), c["median"])], link, context["muni"])
               for c in columns if c["info"] and len(names) > 1]
     contributions = store.run("comparable_contributions", municipality=key)
     context.update(columns=columns, names=names, charts=charts, contributions=contributions,
@@ -159,9 +165,11 @@ def _why_matrix(contributions: Result, comparables: Result) -> dict[str, Any]:
 
 
 def compare_chart(info: dict, year: int, rows: list[tuple[str, float | None]], link: Links, muni: dict) -> Chart:
-    title = f"{info['label_nb']} {year}: {muni['name']} og sammenlignbare kommuner"
-    desc = f"Stolpediagram / bar chart: {info['label_en']} in {year} for {muni['name']} and its comparables."
+    label = info["label_en"] if link.lang == "en" else info["label_nb"]
+    title = link.t("%(label)s %(year)s: %(name)s og sammenlignbare kommuner", label=label, year=year, name=muni["name"])
+    desc = link.t("Stolpediagram: %(label)s i %(year)s for %(name)s og de sammenlignbare kommunene.", label=label,
+                  year=year, name=muni["name"])
     bars = [Bar(name, value) for name, value in rows]
     source = f"{table_source(info['source'], info['table_id'])} ({info['licence']}); municipality_stats, {year}"
-    links = (("Tabellen / the table", link.table("municipality_stats", indicator=info["id"], year=year)),)
-    return bar_chart(title, desc, bars, percent=False, source=source, links=links)
+    links = ((link.t("Tabellen"), link.table("municipality_stats", indicator=info["id"], year=year)),)
+    return bar_chart(title, desc, bars, percent=False, source=source, links=links, lang=link.lang)

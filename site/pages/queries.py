@@ -80,7 +80,7 @@ CORPUS = {
         select speaker_role as label, count(*) as n from excerpts
         group by 1 order by n desc, label""", ("excerpts",), whole=True),
     "excerpts_by_place": Query("""
-        select coalesce(p.label, 'ikke oppgitt / not stated') as label, p.id as place, count(*) as n
+        select p.label as label, p.id as place, count(*) as n
         from excerpts e left join places p on p.id = e.place group by 1, 2 order by n desc, label""",
                                ("excerpts", "places"), whole=True),
 }
@@ -109,6 +109,12 @@ STATS = {
     "municipalities": Query("""
         select number, name, county_name, landsdel, centrality_class, population, population_year
         from municipalities order by number""", ("municipalities",)),
+    "municipality_finder": Query("""
+        select n.name, n.municipality as number, m.name as current, n.kind, max(n.valid_to) as valid_to
+        from municipality_names n join municipalities m on m.number = n.municipality
+        group by n.name, n.municipality, n.kind
+        order by n.name, n.kind != 'current', n.municipality""",
+                                 ("municipality_names.kind", "municipality_names.valid_to", "municipalities.number")),
     "municipality": Query("""
         select m.*, k.label as kostra_label from municipalities m
         left join kostra_groups k on k.id = m.kostra_group where m.number = :municipality""",
@@ -161,15 +167,12 @@ STATS = {
                        ("model_residuals.residual", "model_residuals.ci_low", "model_residuals.rank",
                         "models.outcome", "models.description")),
     "municipality_excerpts": Query(f"""
-        select {QUOTE_COLUMNS}, x.link_type, x.weight, x.reason
-        from excerpt_places x join excerpts e on e.id = x.excerpt
+        select {QUOTE_COLUMNS}, x.relation, x.link_type, x.reason
+        from municipality_quotes x join excerpts e on e.id = x.excerpt
         left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
         where x.municipality = :municipality
-        order by case x.link_type when 'exact' then 0 when 'mention' then 1 else 2 end,
-                 length(e.text), e.id""",
-                                    ("excerpt_places.excerpt", "excerpt_places.municipality",
-                                     "excerpt_places.link_type", "excerpt_places.weight",
-                                     "excerpt_places.reason")),
+        group by e.id order by x.relation = 'similar', e.source, e.line_start, e.id""",
+                                    ("municipality_quotes",)),
 }
 
 CODE_NEEDS = ("codes.id", "codes.parent", "codes.label_nb", "codes.label_en", "codes.definition")
@@ -185,11 +188,14 @@ CODING = {
                (select count(*) from per p where p.id = k.id and not p.confirmed) as n_unreviewed
         from codes k order by k.position, k.id""", CODE_NEEDS + CODED_NEEDS + ("codes.position",), whole=True),
     "code": Query("select * from codes where id = :code", CODE_NEEDS),
+    "themes_for_search": Query("select id as value, label_nb as label from codes where parent is null "
+                               "order by position", CODE_NEEDS + ("codes.position",)),
     "code_total": Query(f"""
-        with coded as ({CODED}), per as (select excerpt, max(confirmed) as confirmed from coded c where {UNDER}
-                                          group by excerpt)
+        with recursive {ANCESTORS},
+        per as (select excerpt, max(review_state = 'confirmed') as confirmed from codings
+                where review_state != 'rejected' and code in {SUBTREE} group by excerpt)
         select (select count(*) from per where confirmed) as n, (select count(*) from per where not confirmed)
-          as n_unreviewed, (select count(*) from excerpts) as total""", CODED_NEEDS),
+          as n_unreviewed, (select count(*) from excerpts) as total""", CODED_NEEDS + ("codes.parent",)),
     "code_matrix_total": Query("select count(*) as n from matrix_codings where code = :code",
                                ("matrix_codings.code",)),
     "code_matrix": Query("""
@@ -197,21 +203,24 @@ CODING = {
         from theme_matrix where code = :code order by dimension, category""",
                          ("theme_matrix.n_coded", "theme_matrix.pval", "theme_matrix.warning")),
     "code_quotes": Query(f"""
-        with coded as ({CODED}),
-        mine as (select excerpt, max(confirmed) as confirmed, max(score) as score from coded c where {UNDER}
-                 group by excerpt)
+        with recursive {ANCESTORS},
+        mine as (select excerpt, max(review_state = 'confirmed') as confirmed, max(score) as score from codings
+                 where review_state != 'rejected' and code in {SUBTREE} group by excerpt)
         select {QUOTE_COLUMNS}, m.confirmed, m.score
         from mine m join excerpts e on e.id = m.excerpt
         left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
         where m.confirmed = :confirmed
         order by e.kind = 'quote' desc, m.score desc, length(e.text), e.id
-        limit :limit""", CODED_NEEDS),
+        limit :limit""", CODED_NEEDS + ("codes.parent",)),
     "code_cooccurring": Query(f"""
-        with coded as ({CODED}), mine as (select distinct excerpt from coded c where {UNDER} and c.confirmed)
+        with recursive {ANCESTORS},
+        mine as (select distinct excerpt from codings where review_state = 'confirmed' and code in {SUBTREE}),
+        coded as (select excerpt, code from codings where review_state = 'confirmed'
+                  and excerpt in (select excerpt from mine) group by excerpt, code)
         select k.id, k.label_nb, k.label_en, count(distinct c.excerpt) as n
-        from coded c join mine m on m.excerpt = c.excerpt join codes k on k.id = c.code
-        where c.confirmed and not {UNDER} and not (:code like c.code || '.%')
-        group by k.id order by n desc, k.id limit 12""", CODE_NEEDS + CODED_NEEDS),
+        from coded c join codes k on k.id = c.code
+        where c.code not in {SUBTREE} and not (:code like c.code || '.%')
+        group by k.id order by n desc, k.id limit 12""", CODE_NEEDS + CODED_NEEDS + ("codes.parent",)),
     "code_rule_patterns": Query("select id, pattern from code_rules where code = :code order by id",
                                 ("code_rules.pattern", "code_rules.code")),
     "code_findings": Query("""

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import N_
 from .links import Links, segment
 from .store import Result, Store
 
-STATES = {"confirmed": ("bekreftet av en person", "confirmed by a person"),
-          "unreviewed": ("automatisk forslag, ikke kontrollert", "automatic suggestion, not reviewed"),
-          "rejected": ("avvist", "rejected")}
-ORIGINS = {"human": ("menneske", "human"), "rule": ("regel", "rule"), "model": ("modell", "model"),
-           "llm": ("språkmodell", "llm")}
+STATES = {"confirmed": N_("bekreftet av en person"), "unreviewed": N_("automatisk forslag, ikke kontrollert"),
+          "rejected": N_("avvist")}
+ORIGINS = {"human": N_("menneske"), "rule": N_("regel"), "model": N_("modell"), "llm": N_("språkmodell")}
 
 
 def labelled(store: Store, result: Result) -> Result:

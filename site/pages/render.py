@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 
 from . import TEMPLATES_DIR
+from .i18n import DEFAULT, LANGS, NAMES, translate
 
 #: The pages' own templates; Datasette is given no template folder, so it never mistakes our base.html
 #: (or any page template) for its own.
@@ -26,35 +27,46 @@ ROLE_LABELS = {
 }
 
 
-def num(value: Any, decimals: int | None = None) -> str:
-    """Norwegian number format: thin space between thousands, decimal comma; '–' for missing."""
+def num(value: Any, decimals: int | None = None, lang: str = "nb") -> str:
+    """Norwegian number format: thin space between thousands, decimal comma; '–' for missing. English pages
+    (``lang='en'``) keep the thin space and use a decimal point."""
     if value is None or value == "":
         return "–"
     if isinstance(value, str):
         return value
     if decimals is None:
         decimals = 0 if float(value).is_integer() or abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",").replace("-", "−")
+    text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace("-", "−")
+    return text if lang == "en" else text.replace(".", ",")
 
 
-def pct(value: Any, decimals: int = 0) -> str:
+def pct(value: Any, decimals: int = 0, lang: str = "nb") -> str:
     """A share 0–1 as a percentage."""
     if value is None:
         return "–"
-    return num(value * 100, decimals) + "\u00a0%"
+    return num(value * 100, decimals, lang) + "\u00a0%"
 
 
-def signed(value: Any, decimals: int = 2) -> str:
+def signed(value: Any, decimals: int = 2, lang: str = "nb") -> str:
     if value is None:
         return "–"
-    return ("+" if value > 0 else "") + num(value, decimals)
+    return ("+" if value > 0 else "") + num(value, decimals, lang)
 
 
 def role(value: str | None, lang: str = "nb") -> str:
     if not value:
         return "ukjent" if lang == "nb" else "unknown"
     nb, en = ROLE_LABELS.get(value, (value, value))
+    return nb if lang == "nb" else en
+
+
+LANG_NAMES = {"nb": ("bokmål", "Norwegian Bokmål"), "nn": ("nynorsk", "Norwegian Nynorsk"),
+              "en": ("engelsk", "English"), "sv": ("svensk", "Swedish"), "da": ("dansk", "Danish"),
+              "de": ("tysk", "German"), "und": ("ukjent", "unknown")}
+
+
+def langname(value: str | None, lang: str = "nb") -> str:
+    nb, en = LANG_NAMES.get(value or "und", (value, value))
     return nb if lang == "nb" else en
 
 
@@ -73,11 +85,13 @@ def table_source(source: str | None, table_id: str | None) -> str:
     return f"{source} {table_id}".strip()
 
 
-FILTERS = {"num": num, "pct": pct, "signed": signed, "role": role, "short": short, "table_source": table_source}
+FILTERS = {"num": num, "pct": pct, "signed": signed, "role": role, "langname": langname, "short": short,
+           "table_source": table_source}
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+@lru_cache(maxsize=None)
+def environment(lang: str = DEFAULT) -> jinja2.Environment:
+    """One environment per language: ``_()`` and the ``lang`` global answer in it."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(PAGE_TEMPLATES)),
         autoescape=True,
@@ -85,10 +99,22 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # templates ship with the package; no stat() per page
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: translate(lang, message),
+        lambda one, many, n: translate(lang, one if n == 1 else many),
+        newstyle=True)
     env.filters.update(FILTERS)
+    env.filters["role"] = lambda value: role(value, lang)
+    env.filters["num"] = lambda value, decimals=None: num(value, decimals, lang)
+    env.filters["pct"] = lambda value, decimals=0: pct(value, decimals, lang)
+    env.filters["signed"] = lambda value, decimals=2: signed(value, decimals, lang)
+    env.filters["langname"] = lambda value: langname(value, lang)
+    env.filters["label"] = lambda row, field="label": row.get(f"{field}_{lang}") or row.get(f"{field}_nb")
+    env.globals.update(lang=lang, langs=LANGS, lang_names=NAMES)
     return env
 
 
-def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+def render(template: str, lang: str = DEFAULT, **context: Any) -> str:
+    return environment(lang).get_template(template).render(**context)

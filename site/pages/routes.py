@@ -14,8 +14,9 @@ from pathlib import Path
 from datasette.utils.asgi import Response
 
 from . import ASSETS_DIR
-from .links import MOUNT, segment
-from .site import render_target, resolve
+from .i18n import DEFAULT
+from .links import MOUNT, Links, segment
+from .site import render_missing, render_target, resolve
 from .static import STYLESHEET
 from .store import Store
 
@@ -23,7 +24,7 @@ from .store import Store
 _MEMOS: dict[tuple[str, float], dict] = {}
 
 
-def _database(datasette):
+def database(datasette):
     """The Bolyst database: the first attached database that has an ``excerpts`` table."""
     for name, db in datasette.databases.items():
         if not name.startswith("_") and db.path and _has_excerpts(db.path):
@@ -50,15 +51,18 @@ def _memo(path: str) -> dict:
 
 async def page(datasette, request) -> Response:
     path = request.url_vars.get("path") or ""
+    lang = DEFAULT
+    if path == "en" or path.startswith("en/"):  # the English pages, beside the Norwegian ones
+        lang, path = "en", path.removeprefix("en").lstrip("/")
     if not request.path.endswith("/") and not request.path.endswith(".html") and not path.startswith("static/"):
         return Response.redirect(request.path + "/")
     if path.startswith("static/"):
         return _static(path.removeprefix("static/"))
     target = resolve(path)
-    db = _database(datasette)
-    if target is None or db is None:
-        return Response.html("<h1>404</h1><p>Ingen slik side / no such page.</p>", status=404)
+    db = database(datasette)
     base = datasette.setting("base_url").rstrip("/")
+    if target is None or db is None:
+        return not_found(path, base, db.name if db else "bolyst", lang)
     memo = _memo(db.path)
 
     def run(conn):
@@ -69,12 +73,21 @@ async def page(datasette, request) -> Response:
             if target.key not in keys:
                 return None
             found = type(target)(target.kind, keys[target.key])
-        return render_target(store, found, datasette=base, db=db.name, static=False)
+        return render_target(store, found, datasette=base, db=db.name, static=False, lang=lang)
 
     html = await db.execute_fn(run)
     if html is None:
-        return Response.html("<h1>404</h1><p>Ingen slik side / no such page.</p>", status=404)
+        return not_found(path, base, db.name, lang)
     return Response.html(html)
+
+
+def not_found(path: str, datasette: str, db: str, lang: str = DEFAULT) -> Response:
+    """A real 404 page: what was asked for, a search box and the way home."""
+    here = path.strip("/")
+    here = (here + "/index.html") if here and not here.endswith(".html") else (here or "index.html")
+    html = render_missing(Links(here, datasette, db, lang), {"datasette": datasette, "db": db, "static": False},
+                          path)
+    return Response.html(html, status=404)
 
 
 async def warm(datasette) -> None:
@@ -89,7 +102,7 @@ async def warm(datasette) -> None:
             if query.whole:
                 store.run(name)
 
-    db = _database(datasette)
+    db = database(datasette)
     if db is not None:
         memo = _memo(db.path)
         await db.execute_fn(compute)

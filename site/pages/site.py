@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import codes, home, methods, municipalities, quotes, reliability, sources
+from . import codes, home, methods, municipalities, quotes, reliability, search_form, sources
 from .links import DEFAULT_DATASETTE, Links, page_path
+from .i18n import DEFAULT
 from .render import render
 from .store import Store
 
@@ -37,6 +38,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("sources", "sources.html", sources.sources_index),
     Kind("source", "source.html", sources.source_page, sources.source_keys),
     Kind("reliability", "reliability.html", reliability.reliability_page),
+    Kind("search", "search.html", search_form.search_form),  # served: bolyst.site.serve.searchpage
     Kind("excerpt", "excerpt.html", quotes.excerpt_page, quotes.excerpt_keys),
     Kind("methods", "methods.html", methods.methods_page, methods.method_keys),
 )
@@ -78,12 +80,18 @@ def resolve(path: str) -> Target | None:
 
 
 def render_target(store: Store, target: Target, *, datasette: str = DEFAULT_DATASETTE, db: str = "bolyst",
-                  static: bool = True) -> str | None:
-    """HTML of one page, or ``None`` when its key is not in the database."""
-    link = Links(target.path, datasette, db)
+                  static: bool = True, lang: str = DEFAULT, switch: bool = True) -> str | None:
+    """HTML of one page in ``lang``, or ``None`` when its key is not in the database. ``switch``: the other
+    language's pages exist beside these (``en/`` under the Norwegian ones), so the page links to them."""
+    link = Links(target.path, datasette, db, lang)
     context = target.kind.context(store, target.key, link)
     if context is None:
         return None
     context.setdefault("nav", "")
-    return render(target.kind.template, link=link, site={"datasette": datasette, "db": db, "static": static},
-                  **context)
+    site = {"datasette": datasette, "db": db, "static": static, "switch": switch}
+    return render(target.kind.template, lang, link=link, site=site, **context)
+
+
+def render_missing(link: Links, site: dict[str, Any], missing: str | None = None) -> str:
+    """The 404 page (served for an unknown path; written as ``404.html`` by the static build)."""
+    return render("404.html", link.lang, link=link, site={"switch": False, **site}, nav="", missing=missing)

@@ -19,12 +19,14 @@ from pathlib import Path
 from bolyst.corpus.errors import BolystError
 
 from . import ASSETS_DIR
-from .links import DEFAULT_DATASETTE
-from .site import KINDS, Target, render_target, targets
+from .i18n import DEFAULT, LANGS
+from .links import DEFAULT_DATASETTE, Links
+from .site import KINDS, Target, render_missing, render_target, targets
 from .store import Store
 
 STYLESHEET = "bolyst-pages.css"
 CHUNK = 20  # pages per task handed to a worker
+NOT_FOUND = "404.html"  # what static hosts (GitHub Pages, Netlify …) serve for a missing path
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,10 @@ def connect_readonly(db_path: Path) -> sqlite3.Connection:
 
 def _clean(out_dir: Path) -> None:
     """Remove what an earlier build wrote (only the folders and files this build writes)."""
-    for name in {k.name for k in KINDS if k.name} | {"static"}:
+    for name in {k.name for k in KINDS if k.name} | {"static"} | set(LANGS):
         shutil.rmtree(out_dir / name, ignore_errors=True)
     (out_dir / "index.html").unlink(missing_ok=True)
+    (out_dir / NOT_FOUND).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class _Job:
     out_dir: str
     datasette: str
     db: str
+    lang: str = DEFAULT
+    switch: bool = False
 
 
 _STATE: dict = {}  # per worker process: the job and its Store (one read-only connection)
@@ -68,7 +73,7 @@ def _write(chunk: list[tuple[int, str | None]]) -> list[tuple[str, str]]:
     job, store, written = _STATE["job"], _STATE["store"], []
     for kind_index, key in chunk:
         target = Target(KINDS[kind_index], key)
-        html = render_target(store, target, datasette=job.datasette, db=job.db)
+        html = render_target(store, target, datasette=job.datasette, db=job.db, lang=job.lang, switch=job.switch)
         if html is None:
             continue
         path = Path(job.out_dir) / target.path
@@ -84,18 +89,34 @@ def _chunks(store: Store, size: int) -> list[list[tuple[int, str | None]]]:
 
 
 def build_site(db_path: Path, out_dir: Path, *, datasette: str = DEFAULT_DATASETTE, workers: int | None = None,
-               progress: Callable[[int, int, str], None] | None = None) -> SiteReport:
+               progress: Callable[[int, int, str], None] | None = None,
+               langs: tuple[str, ...] = LANGS) -> SiteReport:
     """Write every page of the database at ``db_path`` into ``out_dir``, in ``workers`` processes
     (default: one per core, at most 4). ``progress(done, total, last_path)`` is called as pages are written.
+    With both languages, Norwegian pages are at the top and English ones under ``en/``, each linking to the
+    other; with one, that language's pages are at the top.
     """
     started = time.perf_counter()
     connect_readonly(db_path).close()  # fail early, before touching out_dir
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     _clean(out_dir)
-    (out_dir / "static").mkdir()
-    shutil.copy2(ASSETS_DIR / STYLESHEET, out_dir / "static" / STYLESHEET)
-    job = _Job(str(db_path), str(out_dir), datasette.rstrip("/"), Path(db_path).stem)
+    by_kind: dict[str, int] = {}
+    for lang in langs:
+        here = out_dir / lang if len(langs) > 1 and lang != DEFAULT else out_dir
+        job = _Job(str(db_path), str(here), datasette.rstrip("/"), Path(db_path).stem, lang, len(langs) > 1)
+        for label, count in _build_one(job, workers, progress).items():
+            by_kind[label] = by_kind.get(label, 0) + count
+    return SiteReport(sum(by_kind.values()), time.perf_counter() - started, by_kind, out_dir)
+
+
+def _build_one(job: _Job, workers: int | None, progress: Callable[[int, int, str], None] | None) -> dict[str, int]:
+    here = Path(job.out_dir)
+    (here / "static").mkdir(parents=True)
+    shutil.copy2(ASSETS_DIR / STYLESHEET, here / "static" / STYLESHEET)
+    site = {"datasette": job.datasette, "db": job.db, "static": True}
+    (here / NOT_FOUND).write_text(render_missing(Links(NOT_FOUND, job.datasette, job.db, job.lang), site),
+                                  encoding="utf-8")
     _start(job)
     chunks = _chunks(_STATE["store"], CHUNK)
     total = sum(len(c) for c in chunks)
@@ -108,8 +129,9 @@ def build_site(db_path: Path, out_dir: Path, *, datasette: str = DEFAULT_DATASET
                 by_kind[label] = by_kind.get(label, 0) + 1
             done += CHUNK
             if progress and written:
-                progress(min(done, total), total, written[-1][1])
-    return SiteReport(sum(by_kind.values()), time.perf_counter() - started, by_kind, out_dir)
+                progress(min(done, total), total, (f"{job.lang}/" if job.switch and job.lang != DEFAULT else "")
+                         + written[-1][1])
+    return by_kind
 
 
 @contextmanager

@@ -28,8 +28,10 @@ def register_routes(datasette):
     from bolyst.site.export.route import ROUTES as EXPORT_ROUTES
     from bolyst.site.pages.routes import ROUTES
 
-    # exports first: the pages' route takes the rest of /-/bolyst/
-    return [(r"^/-/databases(\.json)?$", databases), *EXPORT_ROUTES, *ROUTES]
+    from .searchpage import ROUTES as SEARCH_ROUTES
+
+    # exports and search first: the pages' route takes the rest of /-/bolyst/
+    return [(r"^/-/databases(\.json)?$", databases), *EXPORT_ROUTES, *SEARCH_ROUTES, *ROUTES]
 
 
 @hookimpl
