@@ -33,7 +33,7 @@ ALLOWED = {
     "stats": {"corpus", "coding"},
     "site": {"corpus", "coding", "stats"},
     "pages": {"corpus"},  # pages read SQLite only: never coding or stats, so a published .db rebuilds them
-    "export": {"corpus"},  # exports read SQLite only, like the pages
+    "export": {"corpus", "pages"},  # exports read SQLite only, like the pages; their words: pages.i18n
     "qda": {"corpus", "coding", "site"},  # the exchange reads and writes the project's source files
     "serve": {"corpus", "coding", "stats", "site", "pages", "export"},  # mounts the pages' and exports' routes
     "cli": {"corpus", "coding", "stats", "site", "pages", "export", "qda", "serve"},

@@ -143,7 +143,7 @@ def test_export_download_opens_in_word_and_csv(page, server, tmp_path):
     assert download.suggested_filename.startswith("bolyst-evidence-") and download.suggested_filename.endswith(".docx")
     path = tmp_path / download.suggested_filename
     download.save_as(path)
-    assert Document(str(path)).paragraphs[0].text == "Bolyst evidence"
+    assert Document(str(path)).paragraphs[0].text == "Bolyst-belegg"  # Norwegian by default
     with page.expect_download() as info:
         page.evaluate("url => { const a = document.createElement('a'); a.href = url; document.body.append(a); "
                       "a.click(); }", "/-/bolyst/export.csv?theme=stay&role=refugee")

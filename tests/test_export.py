@@ -23,9 +23,9 @@ from markdown_it import MarkdownIt
 TODAY = "2026-11-29"
 
 
-def write_and_read(db, filters: Filters, fmt: str, tmp_path: Path) -> Path:
-    path = tmp_path / f"evidence.{fmt}"
-    path.write_bytes(export(db, filters, fmt, today=TODAY))
+def write_and_read(db, filters: Filters, fmt: str, tmp_path: Path, lang: str = "en") -> Path:
+    path = tmp_path / f"evidence-{lang}.{fmt}"
+    path.write_bytes(export(db, filters, fmt, today=TODAY, lang=lang))
     return path
 
 
@@ -78,7 +78,7 @@ def test_docx_export_has_theme_heading_quotes_citations_and_references(built_db,
     expected = stay_refugee_quotes(built_db)
     doc = Document(str(write_and_read(built_db, Filters(code="stay", role="refugee"), "docx", tmp_path)))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading") or p.style.name == "Title"]
-    stay_label = built_db.execute("select label_nb from codes where id = 'stay'").fetchone()[0]
+    stay_label = built_db.execute("select label_en from codes where id = 'stay'").fetchone()[0]
     # a "Key numbers" table follows when any selected quote names its municipality (exact or mention link)
     named = built_db.execute(
         "select count(*) from excerpt_places where link_type in ('exact', 'mention') and excerpt in ({})".format(
@@ -109,7 +109,7 @@ def test_municipality_filter_with_comparables(built_db, tmp_path):
     number, name = built_db.execute(
         "select ep.municipality, m.name from excerpt_places ep join municipalities m on m.number = ep.municipality "
         "where ep.link_type = 'exact' order by 1 limit 1").fetchone()
-    found = evidence(built_db, Filters(municipality=name, comparables=True), today=TODAY)
+    found = evidence(built_db, Filters(municipality=name, comparables=True), today=TODAY, lang="en")
     assert found.description[0].startswith(f"municipality: {name} ({number}) and its ")
     assert found.quotes and {n.municipality for n in found.numbers} >= {number}
     assert all(n.year and n.source for n in found.numbers)
@@ -142,7 +142,8 @@ def synthetic_evidence() -> Evidence:
                   codes=(CodeLabel("push", "Push <em>", "push", "human", "confirmed"),), themes=("push",))
     return Evidence(filters={"code": "push"}, description=("theme/code: push",), exported=TODAY, built=TODAY,
                     quotes=(quote,), themes=(Theme("push", "Push *", None, (quote,)),), uncoded=(), numbers=(),
-                    references=(Reference("syntetisk", "Syntetisk 2026", "Testforfatter (2026). <Tittel>."),))
+                    references=(Reference("syntetisk", "Syntetisk 2026", "Testforfatter (2026). <Tittel>."),),
+                    lang="en")
 
 
 def test_markdown_escapes_quotes_so_html_rendering_shows_them_verbatim():
@@ -168,7 +169,7 @@ def test_cli_export_writes_docx_and_csv_to_stdout(built_db_path, tmp_path):
     out = tmp_path / "push.docx"
     result = CliRunner().invoke(cli, ["export", str(out), "--db", str(built_db_path), "--theme", "push"])
     assert result.exit_code == 0, result.output
-    assert Document(str(out)).paragraphs[0].text == "Bolyst evidence"
+    assert Document(str(out)).paragraphs[0].text == "Bolyst-belegg"  # Norwegian unless --lang en
     result = CliRunner().invoke(cli, ["export", "-", "--format", "csv", "--db", str(built_db_path), "--role",
                                       "refugee"])
     assert result.exit_code == 0
@@ -184,7 +185,10 @@ async def test_datasette_route_downloads_each_format(datasette, tmp_path):
     assert response.headers["content-disposition"] == 'attachment; filename="bolyst-evidence-stay-refugee.docx"'
     path = tmp_path / "dl.docx"
     path.write_bytes(response.content)
-    assert "speaker role: refugee" in "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "talerens rolle: refugee" in "\n".join(p.text for p in Document(str(path)).paragraphs)  # Norwegian
+    english = await datasette.client.get("/-/bolyst/export.docx?theme=stay&role=refugee&lang=en")
+    (tmp_path / "en.docx").write_bytes(english.content)
+    assert "speaker role: refugee" in "\n".join(p.text for p in Document(str(tmp_path / "en.docx")).paragraphs)
     for fmt, kind in (("md", "text/markdown"), ("csv", "text/csv"), ("json", "application/json")):
         response = await datasette.client.get(f"/-/bolyst/export.{fmt}?theme=push")
         assert response.status_code == 200 and response.headers["content-type"].startswith(kind)
@@ -192,3 +196,18 @@ async def test_datasette_route_downloads_each_format(datasette, tmp_path):
         "code": "push"}
     bad = await datasette.client.get("/-/bolyst/export.md?theme=nonesuch")
     assert bad.status_code == 400 and "no code 'nonesuch'" in bad.text
+
+
+def test_exports_speak_norwegian_by_default_and_english_when_asked(built_db, tmp_path):
+    """The document's own words follow --lang (one message catalogue with the pages); quotes stay as written."""
+    nb = write_and_read(built_db, Filters(code="stay", role="refugee"), "md", tmp_path, lang="nb").read_text("utf-8")
+    en = write_and_read(built_db, Filters(code="stay", role="refugee"), "md", tmp_path, lang="en").read_text("utf-8")
+    assert nb.startswith("# Bolyst-belegg\n") and "**Filtre:** tema/kode: stay (med underkoder)" in nb
+    assert en.startswith("# Bolyst evidence\n") and "**Filters:** theme/code: stay (and its sub-codes)" in en
+    assert "## Referanser" in nb and "## References" in en and "Stay" in nb.split("\n## ")[1]
+    quotes = lambda text: [line for line in text.splitlines() if line.startswith("> ")]  # noqa: E731
+    assert quotes(nb) == quotes(en) and quotes(nb)
+    doc = Document(str(write_and_read(built_db, Filters(code="stay"), "docx", tmp_path, lang="nb")))
+    assert doc.paragraphs[0].text == "Bolyst-belegg" and doc.core_properties.language == "nb"
+    with pytest.raises(ExportError, match="no language 'sv'"):
+        export(built_db, Filters(), "md", lang="sv")

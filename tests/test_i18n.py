@@ -23,7 +23,7 @@ def used_messages() -> dict[str, str]:
             for text in (message if isinstance(message, tuple) else (message,)):
                 if text:
                     found.setdefault(text, template.name)
-    for module in sorted(PAGES_DIR.glob("*.py")) + sorted((PAGES_DIR.parent / "serve").glob("*.py")):
+    for module in [m for room in ("pages", "serve", "export") for m in sorted((PAGES_DIR.parent / room).glob("*.py"))]:
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)

@@ -22,7 +22,7 @@ from docx import Document
 
 VESTVAGOY = "nibr-derfor-blir-vi-her/familieinnvandrer-vestvagoy-lofoten-patriot"
 CLIMATE = "Klimaet er ikke noe problem"
-HEADING = "Forslag fra automatisk koding, ikke kontrollert / Automatic suggestions, not reviewed"
+HEADING = "Forslag fra automatisk koding, ikke kontrollert"  # exports are Norwegian unless lang="en"
 
 
 @pytest.fixture(scope="module")
@@ -86,13 +86,13 @@ def test_default_export_leaves_the_unreviewed_rule_coding_out_in_every_format(kb
     theme = next(t for t in data["themes"] if t["id"] == "push")
     assert theme["n_unreviewed"] >= 1 and theme["unreviewed_suggestions"] == []
     md = export(db, Filters(code="push"), "md").decode()
-    assert CLIMATE not in md and HEADING not in md and "with unreviewed automatic suggestions only (left out" in md
+    assert CLIMATE not in md and HEADING not in md and "med bare ukontrollerte automatiske forslag (utelatt" in md
     rows = list(csv.DictReader(io.StringIO(export(db, Filters(code="push"), "csv").decode("utf-8-sig"))))
     assert VESTVAGOY not in {r["excerpt"] for r in rows}
     assert {r["review_state"] for r in rows} == {"confirmed"}
     assert all("| confirmed)" in r["codes"] and "unreviewed" not in r["codes"] for r in rows)
     doc = "\n".join(p.text for p in Document(io.BytesIO(export(db, Filters(code="push"), "docx"))).paragraphs)
-    assert CLIMATE not in doc and "confirmed by a person" in doc
+    assert CLIMATE not in doc and "bekreftet av en person" in doc
 
 
 def test_include_unreviewed_lists_them_apart_and_marked_in_every_format(kb):
@@ -110,7 +110,7 @@ def test_include_unreviewed_lists_them_apart_and_marked_in_every_format(kb):
     head, _, suggestions = md.partition(f"### {HEADING}")
     assert suggestions and CLIMATE.replace(" ", " ") in suggestions and CLIMATE not in head.split("## Push")[-1]
     block = suggestions[suggestions.index(CLIMATE) - 400: suggestions.index(CLIMATE)]
-    assert "**[Ikke kontrollert / not reviewed: automatic suggestion]**" in block
+    assert "**[Ikke kontrollert: automatisk forslag]**" in block
     assert "push.climate; rule; unreviewed" in suggestions
     rows = list(csv.DictReader(io.StringIO(export(db, wanted, "csv").decode("utf-8-sig"))))
     row = next(r for r in rows if r["excerpt"] == VESTVAGOY)
@@ -119,7 +119,7 @@ def test_include_unreviewed_lists_them_apart_and_marked_in_every_format(kb):
     texts = [p.text for p in doc.paragraphs]
     assert HEADING in texts
     after = texts[texts.index(HEADING):]
-    assert any(CLIMATE in t for t in after) and "[Ikke kontrollert / not reviewed: automatic suggestion]" in after
+    assert any(CLIMATE in t for t in after) and "[Ikke kontrollert: automatisk forslag]" in after
 
 
 def test_rejected_codings_never_appear(kb):

@@ -48,9 +48,12 @@ def _format(out: Path | None, fmt: str | None) -> str:
                    "a person confirmed each). Default: human codings only.")
 @click.option("--lead-coder", default=None, help="qdpx: the first user, QualCoder's current coder "
               "(default: lead-researcher).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of the document's own words (headings, filters, notes) in md and docx: Norwegian "
+                   "Bokmål or English. Quotes stay as written; csv/json/xlsx column names are English.")
 def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir: Path | None,
                    coding_dir: Path | None, include_automatic: bool = False, lead_coder: str | None = None,
-                   **filters) -> None:
+                   lang: str = "nb", **filters) -> None:
     """Export evidence for a report (md, docx, csv, json, xlsx) or the whole project for QDA tools (qdpx, qdc).
 
     Evidence exports hold the excerpts that pass every filter, under the themes a person confirmed,
@@ -64,6 +67,7 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
       bolyst export push-nord.docx --theme push --landsdel Nord-Norge
       bolyst export push-all.md --theme push --include-unreviewed
       bolyst export tynset.md --municipality Tynset --comparables
+      bolyst export tynset-en.docx --municipality Tynset --lang en
       bolyst export - --format csv --role refugee > refugees.csv
       bolyst export bolyst.qdpx
     """
@@ -85,7 +89,7 @@ def export_command(out: Path | None, db_path: Path, fmt: str | None, corpus_dir:
     from bolyst.site.export.filters import Filters, file_name
 
     chosen = Filters.from_args(filters)
-    data = export(db, chosen, fmt)
+    data = export(db, chosen, fmt, lang=lang)
     if out is not None and str(out) == "-":
         sys.stdout.buffer.write(data)
         return

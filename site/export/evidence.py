@@ -27,17 +27,24 @@ def database_date(db: sqlite_utils.Database) -> str | None:
     return dt.date.fromtimestamp(os.path.getmtime(path)).isoformat()
 
 
-def evidence(db: sqlite_utils.Database, filters: Filters, today: str | None = None) -> Evidence:
-    """The evidence selected by ``filters``; ``today`` fixes the export date (tests)."""
+LANGS = ("nb", "en")
+
+
+def evidence(db: sqlite_utils.Database, filters: Filters, today: str | None = None, lang: str = "nb") -> Evidence:
+    """The evidence selected by ``filters``; ``today`` fixes the export date (tests); ``lang`` the language of
+    the document's own words (headings, filters, notes: Norwegian Bokmål or English; quotes stay as written)."""
+    if lang not in LANGS:
+        raise ExportError(f"no language {lang!r}", fix="use nb (Norwegian Bokmål) or en (English)")
     return select_evidence(db, filters, exported=today or dt.date.today().isoformat(),
-                           built=database_date(db))
+                           built=database_date(db), lang=lang)
 
 
-def export(db: sqlite_utils.Database, filters: Filters, fmt: str, today: str | None = None) -> bytes:
-    """The evidence as ``fmt`` (md, docx, csv, json, xlsx)."""
+def export(db: sqlite_utils.Database, filters: Filters, fmt: str, today: str | None = None,
+           lang: str = "nb") -> bytes:
+    """The evidence as ``fmt`` (md, docx, csv, json, xlsx) in ``lang``."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}", fix=f"use one of: {', '.join(FORMATS)}")
-    found = evidence(db, filters, today)
+    found = evidence(db, filters, today, lang)
     if fmt == "md":
         from .md import markdown
 

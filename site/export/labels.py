@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import sqlite_utils
 
 CONFIRMED, UNREVIEWED, REJECTED = "confirmed", "unreviewed", "rejected"
-SUGGESTIONS_NB = "Forslag fra automatisk koding, ikke kontrollert"
-SUGGESTIONS_EN = "Automatic suggestions, not reviewed"
-MARK = {CONFIRMED: "confirmed by a person", UNREVIEWED: "NOT REVIEWED: automatic suggestion"}
+#: The heading above unreviewed suggestions (a message: English in the pages' catalogue).
+SUGGESTIONS = "Forslag fra automatisk koding, ikke kontrollert"
 
 
 @dataclass(frozen=True)

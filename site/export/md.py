@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
-from .labels import SUGGESTIONS_EN, SUGGESTIONS_NB
-from .query import Evidence, Number, Quote, Theme
+from bolyst.site.pages.i18n import N_
+
+from .labels import SUGGESTIONS
+from .query import Evidence, Quote, Theme
 
 #: What can turn text into markup: emphasis, code, links, HTML, table cells, strikethrough; '_' only at a word's
 #: edge (CommonMark never reads snake_case as emphasis); '&' only where it would start an entity (&amp; &#38;).
@@ -27,12 +29,28 @@ def blockquote(text: str) -> str:
     return "\n>\n".join("\n".join("> " + line.strip() for line in p.split("\n")) for p in paragraphs)
 
 
-VERBATIM = ("Excerpts are verbatim (only PDF line wrapping and hyphenation repaired); each carries its citation, "
-            "full references are at the end.")
+VERBATIM = N_("Utdragene er ordrette (bare linjeskift og orddeling fra PDF er rettet); hvert har sin "
+              "henvisning, fullstendige referanser står til slutt.")
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def contents(ev: Evidence) -> str:
+    """'12 utdrag fra 3 kilder.' in the document's language."""
+    return ev.t("%(n)s utdrag fra %(sources)s kilder.", n=len(ev.quotes), sources=len({q.source for q in ev.quotes}))
+
+
+def relation(ev: Evidence, text: str) -> str:
+    """A key number's relation to the filter ('selected', 'comparable (rank 3)', 'named in the quotes')."""
+    if text.startswith("comparable (rank "):
+        return ev.t("sammenlignbar (nr. %(rank)s)", rank=text.removeprefix("comparable (rank ").rstrip(")"))
+    return ev.t({"selected": N_("valgt"), "named in the quotes": N_("navngitt i sitatene")}.get(text, text))
+
+
+def details(ev: Evidence, q: Quote) -> list[str]:
+    """The lines under a quote's citation: codes, place, municipalities, kind (the same in md and docx)."""
+    return [ev.t("Koder: %(codes)s", codes="; ".join(c.text for c in q.codes)) if q.codes else "",
+            ev.t("Sted: %(place)s", place=q.place) if q.place else "",
+            ev.t("Kommune: %(names)s", names=", ".join(q.municipalities)) if q.municipalities else "",
+            ev.t("forskernes gjenfortelling") if q.kind == "narrative" else ""]
 
 
 def format_value(n: Number) -> str:
@@ -41,61 +59,71 @@ def format_value(n: Number) -> str:
     return f"{n.value:,.1f}".replace(",", "\u202f")
 
 
-def theme_counts(theme: Theme, included: bool) -> str:
-    """'3 excerpts confirmed by a person; 2 with unreviewed automatic suggestions (listed apart, marked)'."""
-    where = "listed apart below, marked" if included else "left out; --include-unreviewed lists them"
-    return (f"{plural(len(theme.quotes), 'excerpt')} confirmed by a person; "
-            f"{theme.n_unreviewed} with unreviewed automatic suggestions only ({where}).")
+def theme_counts(ev: Evidence, theme: Theme) -> str:
+    """'3 utdrag bekreftet av en person; 2 med bare ukontrollerte automatiske forslag (…)'."""
+    where = (ev.t("står for seg nedenfor, merket") if ev.include_unreviewed
+             else ev.t("utelatt; --include-unreviewed tar dem med"))
+    return ev.t("%(n)s utdrag bekreftet av en person; %(m)s med bare ukontrollerte automatiske forslag (%(where)s).",
+                n=len(theme.quotes), m=theme.n_unreviewed, where=where)
 
 
-def _quote(q: Quote, suggestion: bool = False) -> list[str]:
-    mark = ["**[Ikke kontrollert / not reviewed: automatic suggestion]**", ""] if suggestion else []
-    details = [f"Codes: {'; '.join(escape(c.text) for c in q.codes)}" if q.codes else None,
-               f"Place: {escape(q.place)}" if q.place else None,
-               f"Municipality: {escape(', '.join(q.municipalities))}" if q.municipalities else None,
-               "researchers' narrative" if q.kind == "narrative" else None]
-    return [*mark, blockquote(q.text), "", f"— {escape(q.citation)} `{q.excerpt}` (page `{q.page}`)"
-            + ("  " if any(details) else ""),
-            " · ".join(d for d in details if d) or "", ""]
+def suggestion_mark(ev: Evidence) -> str:
+    return ev.t("[Ikke kontrollert: automatisk forslag]")
 
 
-def _numbers(numbers: tuple[Number, ...]) -> list[str]:
-    lines = ["## Key numbers", "", "| Municipality | Indicator | Value | Unit | Year | Source | Flag |",
+def _quote(ev: Evidence, q: Quote, suggestion: bool = False) -> list[str]:
+    mark = [f"**{suggestion_mark(ev)}**", ""] if suggestion else []  # our own words: no escapes
+    lines = [escape(d) for d in details(ev, q) if d]
+    return [*mark, blockquote(q.text), "", f"— {escape(q.citation)} `{q.excerpt}` ({ev.t('side')} `{q.page}`)"
+            + ("  " if lines else ""), " · ".join(lines), ""]
+
+
+NUMBER_HEADER = (N_("Kommune"), N_("Indikator"), N_("Verdi"), N_("Enhet"), N_("År"), N_("Kilde"), N_("Merknad"))
+
+
+def _numbers(ev: Evidence) -> list[str]:
+    lines = [f"## {ev.t('Nøkkeltall')}", "", "| " + " | ".join(ev.t(h) for h in NUMBER_HEADER) + " |",
              "|---|---|---:|---|---:|---|---|"]
-    for n in numbers:
-        cells = [f"{n.name} ({n.municipality}), {n.relation}", n.label, format_value(n), n.unit or "", str(n.year),
+    for n in ev.numbers:
+        cells = [f"{n.name} ({n.municipality}), {relation(ev, n.relation)}", n.label, format_value(n), n.unit or "", str(n.year),
                  f"{n.source or ''} {n.table_id or ''}".strip(), n.flag or ""]
         lines.append("| " + " | ".join(escape(c) if i != 2 else c for i, c in enumerate(cells)) + " |")
     return [*lines, ""]
 
 
+def exported(ev: Evidence) -> str:
+    """'2026-12-07 fra Bolyst-kunnskapsbasen bygget 2026-12-01.' (after the word «Eksportert»)."""
+    return ev.t("%(date)s fra Bolyst-kunnskapsbasen bygget %(built)s.", date=ev.exported,
+                built=ev.built or ev.t("på en ukjent dato"))
+
+
 def markdown(ev: Evidence) -> str:
-    sources = len({q.source for q in ev.quotes})
-    lines = ["# Bolyst evidence", "", "**Filters:** " + "; ".join(escape(d) for d in ev.description) + "  ",
-             f"**Exported:** {ev.exported} from the Bolyst knowledge base built {ev.built or 'on an unknown date'}.  ",
-             f"**Contents:** {plural(len(ev.quotes), 'excerpt')} from {plural(sources, 'source')}. {VERBATIM}", ""]
+    lines = [f"# {ev.t('Bolyst-belegg')}", "",
+             f"**{ev.t('Filtre')}:** " + "; ".join(escape(d) for d in ev.description) + "  ",
+             f"**{ev.t('Eksportert')}:** {escape(exported(ev))}  ",
+             f"**{ev.t('Innhold')}:** {contents(ev)} {escape(ev.t(VERBATIM))}", ""]
     lines += [f"*{escape(note)}*" for note in ev.notes] + ([""] if ev.notes else [])
     for theme in ev.themes:
         lines += [f"## {escape(theme.label)} ({escape(theme.id)})", ""]
         if theme.definition:
             lines += [f"*{escape(theme.definition)}*", ""]
-        lines += [escape(theme_counts(theme, ev.include_unreviewed)), ""]
+        lines += [escape(theme_counts(ev, theme)), ""]
         for q in theme.quotes:
-            lines += _quote(q)
+            lines += _quote(ev, q)
         if not theme.quotes:
-            lines += ["No confirmed excerpts with this theme match the filters.", ""]
+            lines += [ev.t("Ingen bekreftede utdrag med dette temaet passer filtrene."), ""]
         if theme.suggestions:
-            lines += [f"### {SUGGESTIONS_NB} / {SUGGESTIONS_EN}", ""]
+            lines += [f"### {ev.t(SUGGESTIONS)}", ""]
             for q in theme.suggestions:
-                lines += _quote(q, suggestion=True)
+                lines += _quote(ev, q, suggestion=True)
     if ev.uncoded or not ev.themes:
-        lines += ["## Not coded with a theme" if ev.themes else "## Excerpts", ""]
-        lines += ["Codes confirmed by a person are evidence; codes marked 'unreviewed' are automatic suggestions.",
-                  ""] if not ev.themes else []
+        lines += [f"## {ev.t('Ikke kodet med et tema') if ev.themes else ev.t('Utdrag')}", ""]
+        lines += [ev.t("Koder som en person har bekreftet, er belegg; koder merket «unreviewed» er automatiske "
+                       "forslag."), ""] if not ev.themes else []
         for q in ev.uncoded or ev.quotes:
-            lines += _quote(q)
+            lines += _quote(ev, q)
     if ev.numbers:
-        lines += _numbers(ev.numbers)
-    lines += ["## References", ""]
+        lines += _numbers(ev)
+    lines += [f"## {ev.t('Referanser')}", ""]
     lines += [f"- **{escape(r.short)}**: {escape(r.citation)}" for r in ev.references]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 import sqlite_utils
+from bolyst.site.pages.i18n import N_, translate
 
 #: Key indicators in the numbers table (ids of the stats stage's indicators table), in this order.
 KEY_INDICATORS = ("population", "immigrants_share", "refugee_reason_share", "refugees_settled",
@@ -41,9 +42,10 @@ def _json(values: list[str]) -> str:
 
 
 def numbers(db: sqlite_utils.Database, scope: list[tuple[str, str, str]], quotes: list,
-             notes: list[str]) -> list[Number]:
+             notes: list[str], lang: str = "nb") -> list[Number]:
+    no_stats = translate(lang, N_("Ingen kommunestatistikk i databasen ennå (kjør `bolyst build`)."))
     if not _has(db, "municipality_stats", "indicators", "municipalities"):
-        notes.append("No municipality statistics in this database yet (run `bolyst build`).")
+        notes.append(no_stats)
         return []
     if not scope and _has(db, "excerpt_places"):
         ids = [q.excerpt for q in quotes]
@@ -53,21 +55,22 @@ def numbers(db: sqlite_utils.Database, scope: list[tuple[str, str, str]], quotes
             f"(select value from json_each(:ids)) order by ep.municipality", {"ids": _json(ids)})}
         scope = [(n, name, "named in the quotes") for n, name in named.items()]
     if not db.execute("select 1 from municipality_stats limit 1").fetchone():
-        notes.append("No municipality statistics in this database yet (run `bolyst build`).")
+        notes.append(no_stats)
         return []
     if len(scope) > MAX_MUNICIPALITIES:
-        notes.append(f"Key numbers are shown for the first {MAX_MUNICIPALITIES} of {len(scope)} municipalities.")
+        notes.append(translate(lang, N_("Nøkkeltall vises for de første %(max)s av %(n)s kommuner."),
+                               max=MAX_MUNICIPALITIES, n=len(scope)))
         scope = scope[:MAX_MUNICIPALITIES]
     out = []
     for number, name, relation in scope:
         for r in db.query(
-                "select s.indicator, i.label_en, s.value, s.unit, s.year, s.source, s.table_id, s.flag "
+                f"select s.indicator, i.label_{'en' if lang == 'en' else 'nb'} as label, s.value, s.unit, s.year, s.source, s.table_id, s.flag "
                 "from municipality_stats s join indicators i on i.id = s.indicator "
                 "where s.municipality = :n and s.value is not null and s.indicator in "
                 "(select value from json_each(:ids)) and s.year = (select max(t.year) from municipality_stats t "
                 "where t.municipality = s.municipality and t.indicator = s.indicator and t.value is not null)",
                 {"n": number, "ids": _json(list(KEY_INDICATORS))}):
-            out.append(Number(number, name, relation, r["indicator"], r["label_en"], r["value"], r["unit"],
+            out.append(Number(number, name, relation, r["indicator"], r["label"], r["value"], r["unit"],
                               r["year"], r["source"], r["table_id"], r["flag"]))
     order = {k: i for i, k in enumerate(KEY_INDICATORS)}
     return sorted(out, key=lambda n: ([s[0] for s in scope].index(n.municipality), order[n.indicator]))

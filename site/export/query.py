@@ -16,6 +16,8 @@ import sqlite_utils
 from bolyst.corpus.errors import ExportError, UnknownMunicipality
 from bolyst.corpus.records import ROLES
 
+from bolyst.site.pages.i18n import N_, translate
+
 from .filters import Filters
 from .labels import CodeLabel, code_labels, unreviewed_counts
 from .numbers import KEY_INDICATORS, NAMED_LINKS, Number, numbers as _numbers  # noqa: F401
@@ -81,6 +83,11 @@ class Evidence:
     references: tuple[Reference, ...]
     notes: tuple[str, ...] = ()
     include_unreviewed: bool = False
+    lang: str = "nb"  # the document's language (headings, filter words, notes): nb or en
+
+    def t(self, message: str, **values: Any) -> str:
+        """``message`` (Norwegian, the catalogue's key) in the document's language."""
+        return translate(self.lang, message, **values)
 
 
 def _has(db: sqlite_utils.Database, *tables: str) -> bool:
@@ -195,12 +202,13 @@ def under(q: Quote, target: str, state: str) -> bool:
     return any((c.code == target or c.code.startswith(target + ".")) and c.review_state == state for c in q.codes)
 
 
-def _themes(db: sqlite_utils.Database, quotes: list[Quote], code: str | None, unreviewed: bool) -> list[Theme]:
+def _themes(db: sqlite_utils.Database, quotes: list[Quote], code: str | None, unreviewed: bool,
+            lang: str = "nb") -> list[Theme]:
     """Each theme (only the filter's, with a code filter) with its confirmed quotes, its unreviewed
     suggestions (listed only with ``unreviewed``) and how many excerpts only have suggestions."""
     if not _has(db, "codes"):
         return []
-    rows = db.query("select id, label_nb, definition, theme from codes where parent is null order by position")
+    rows = db.query("select id, label_nb, label_en, definition, theme from codes where parent is null order by position")
     wanted = db.execute("select theme from codes where id = ?", [code]).fetchone()[0] if code else None
     out = []
     for r in rows:
@@ -209,7 +217,8 @@ def _themes(db: sqlite_utils.Database, quotes: list[Quote], code: str | None, un
         target = code or r["id"]
         confirmed = tuple(q for q in quotes if under(q, target, "confirmed"))
         suggested = tuple(q for q in quotes if under(q, target, "unreviewed") and q not in confirmed)
-        out.append(Theme(r["id"], r["label_nb"], r["definition"], confirmed, suggested if unreviewed else (),
+        out.append(Theme(r["id"], r["label_en"] if lang == "en" else r["label_nb"], r["definition"], confirmed,
+                         suggested if unreviewed else (),
                          len(suggested)))
     return out
 
@@ -233,27 +242,32 @@ def _json(values: list[str]) -> str:
     return json.dumps(values)
 
 
-def describe(filters: Filters, scope: list[tuple[str, str, str]]) -> tuple[str, ...]:
-    """Each filter in words, e.g. 'municipality: Vestvågøy (1860) and its 10 comparable municipalities'."""
+FILTER_WORDS = (("landsdel", N_("landsdel")), ("centrality", N_("sentralitetsklasse")),
+                ("role", N_("talerens rolle")), ("source", N_("kilde")))
+
+
+def describe(filters: Filters, scope: list[tuple[str, str, str]], lang: str = "nb") -> tuple[str, ...]:
+    """Each filter in words, e.g. 'kommune: Vestvågøy (1860) og de 10 sammenlignbare kommunene'."""
     out = []
     if filters.code:
-        out.append(f"theme/code: {filters.code} (and its sub-codes)")
+        out.append(translate(lang, N_("tema/kode: %(code)s (med underkoder)"), code=filters.code))
     if filters.include_unreviewed:
-        out.append("unreviewed automatic suggestions included, marked")
+        out.append(translate(lang, N_("ukontrollerte automatiske forslag tatt med, merket")))
     if scope:
-        text = f"municipality: {scope[0][1]} ({scope[0][0]})"
+        text = translate(lang, N_("kommune: %(name)s (%(number)s)"), name=scope[0][1], number=scope[0][0])
         if filters.comparables:
-            text += f" and its {len(scope) - 1} comparable municipalities (" + ", ".join(s[1] for s in scope[1:]) + ")"
-        out.append(text + "; excerpts whose source names it, and from places with the same profile "
-                          "(centrality class and size band)")
-    for key, label in (("landsdel", "landsdel"), ("centrality", "centrality class"), ("role", "speaker role"),
-                       ("source", "source")):
+            text += translate(lang, N_(" og de %(n)s sammenlignbare kommunene (%(names)s)"), n=len(scope) - 1,
+                              names=", ".join(s[1] for s in scope[1:]))
+        out.append(text + translate(lang, N_("; utdrag der kilden navngir den, og fra steder med samme profil "
+                                             "(sentralitetsklasse og størrelse)")))
+    for key, label in FILTER_WORDS:
         if getattr(filters, key):
-            out.append(f"{label}: {getattr(filters, key)}")
-    return tuple(out) or ("none: every excerpt",)
+            out.append(f"{translate(lang, label)}: {getattr(filters, key)}")
+    return tuple(out) or (translate(lang, N_("ingen: alle utdrag")),)
 
 
-def select_evidence(db: sqlite_utils.Database, filters: Filters, exported: str, built: str | None) -> Evidence:
+def select_evidence(db: sqlite_utils.Database, filters: Filters, exported: str, built: str | None,
+                    lang: str = "nb") -> Evidence:
     _check(db, filters)
     scope = _scope(db, filters)
     where, params = _where(filters, scope)
@@ -262,19 +276,20 @@ def select_evidence(db: sqlite_utils.Database, filters: Filters, exported: str, 
     counted = {t.id: t.n_unreviewed for t in _themes(db, found, filters.code, False)}
     quotes = [k for k in (_kept(q, filters.code, filters.include_unreviewed) for q in found) if k is not None]
     themes = [replace(t, n_unreviewed=counted[t.id])
-              for t in _themes(db, quotes, filters.code, filters.include_unreviewed)]
+              for t in _themes(db, quotes, filters.code, filters.include_unreviewed, lang)]
     if not _has(db, "codings"):
-        notes.append("No codings in this database yet: quotes are listed without themes.")
+        notes.append(translate(lang, N_("Ingen kodinger i databasen ennå: sitatene står uten temaer.")))
     left_out = len(found) - len(quotes)
     if left_out and not filters.include_unreviewed:
-        notes.append(f"{left_out} excerpt(s) carry only automatic suggestions nobody has reviewed; they are not "
-                     "presented as evidence here (export with --include-unreviewed to list them, marked).")
+        notes.append(translate(lang, N_(
+            "%(n)s utdrag har bare automatiske forslag som ingen har kontrollert; de legges ikke fram som belegg "
+            "her (eksporter med --include-unreviewed for å få dem med, merket)."), n=left_out))
     uncoded = tuple(q for q in quotes if not q.themes and not q.suggested) if not filters.code else ()
     used = sorted({q.source for q in quotes})
     references = [Reference(r["id"], r["short"], r["citation"]) for r in db.query(
         "select id, short, citation from sources where id in (select value from json_each(:ids)) order by short",
         {"ids": _json(used)})]
-    return Evidence(filters=filters.as_dict(), description=describe(filters, scope), exported=exported,
+    return Evidence(filters=filters.as_dict(), description=describe(filters, scope, lang), exported=exported,
                     built=built, quotes=tuple(quotes), themes=tuple(themes), uncoded=uncoded,
-                    numbers=tuple(_numbers(db, scope, quotes, notes)), references=tuple(references),
-                    notes=tuple(notes), include_unreviewed=filters.include_unreviewed)
+                    numbers=tuple(_numbers(db, scope, quotes, notes, lang)), references=tuple(references),
+                    notes=tuple(notes), include_unreviewed=filters.include_unreviewed, lang=lang)

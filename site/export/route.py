@@ -34,7 +34,8 @@ async def export_view(datasette, request) -> Response:
         return Response.text("No Bolyst database is attached.", status=404)
     try:
         filters = Filters.from_args({k: request.args.get(k) for k in PARAMS})
-        data = await db.execute_fn(lambda conn: export(sqlite_utils.Database(conn), filters, fmt))
+        lang = request.args.get("lang") or "nb"
+        data = await db.execute_fn(lambda conn: export(sqlite_utils.Database(conn), filters, fmt, lang=lang))
     except BolystError as exc:
         return Response.text(f"Cannot export: {exc}", status=400)
     name = file_name(filters, fmt)
