@@ -42,8 +42,13 @@ def safe_load(text: str, path: Path | str | None = None, error: type[BolystError
     if len(text) > MAX_YAML_BYTES:
         raise InputLimitError(f"YAML text of {len(text):,} characters is past the limit of {MAX_YAML_BYTES:,}",
                               path=path, fix="split the file")
+    return _load(text, _Bounded, path, error, line_offset)
+
+
+def _load(text: str, loader: type, path: Path | str | None, error: type[Exception], line_offset: int = 0) -> Any:
+    """Parse with ``loader`` (a bounded SafeLoader); every YAML problem becomes one ``error`` with its line."""
     try:
-        return yaml.load(text, Loader=_Bounded)  # noqa: S506 (a SafeLoader)
+        return yaml.load(text, Loader=loader)  # noqa: S506 (a SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark else None
@@ -62,16 +67,7 @@ class _LineLoader(_Bounded):
 
 def load_yaml(path: Path, error: type[Exception] = CorpusFormatError) -> Any:
     """Parse a YAML file; every mapping gets a ``__line__`` key with its 1-based line."""
-    text = decode(read_bytes(path, MAX_YAML_BYTES), path)
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise error(f"not valid YAML: {exc.problem}", path=path, where=where,
-                    fix="check indentation and quote text containing ':' or '#' (use a |- block)") from None
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise error(f"not valid YAML: {str(exc)[:200]}", path=path, fix="check the file's structure") from None
+    return _load(decode(read_bytes(path, MAX_YAML_BYTES), path), _LineLoader, path, error)
 
 
 def strip_lines(value: Any) -> Any:
