@@ -121,7 +121,7 @@ def trend_chart(spec: dict, link: Links, muni: dict) -> Chart:
     peers = ", ".join(s.name for s in spec["series"] if s.style == "peer")
     desc = (link.t("%(label)s i %(name)s (blå) år for år, mot landsmedianen (stiplet)", label=label, name=muni["name"])
             + (link.t(" og sammenlignbare kommuner (grå: %(peers)s)", peers=peers) if peers else "") + ".")
-    source = f"{table_source(info['source'], info['table_id'])} ({info['licence']}); municipality_stats"
+    source = f"{table_source(info['source'], info['table_id'], link.lang)} ({info['licence']}); municipality_stats"
     links = ((link.t("Tabellen"), link.table("municipality_stats", municipality=muni["number"], indicator=info["id"])),
              (link.t("Landsmedian-spørringen"), link.query("national_medians")))
     series = [s if s.name != MEDIAN else Series(link.t(MEDIAN), s.points, s.style) for s in spec["series"]]
@@ -170,6 +170,6 @@ def compare_chart(info: dict, year: int, rows: list[tuple[str, float | None]], l
     desc = link.t("Stolpediagram: %(label)s i %(year)s for %(name)s og de sammenlignbare kommunene.", label=label,
                   year=year, name=muni["name"])
     bars = [Bar(name, value) for name, value in rows]
-    source = f"{table_source(info['source'], info['table_id'])} ({info['licence']}); municipality_stats, {year}"
+    source = f"{table_source(info['source'], info['table_id'], link.lang)} ({info['licence']}); municipality_stats, {year}"
     links = ((link.t("Tabellen"), link.table("municipality_stats", indicator=info["id"], year=year)),)
     return bar_chart(title, desc, bars, percent=False, source=source, links=links, lang=link.lang)

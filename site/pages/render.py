@@ -75,13 +75,13 @@ def short(text: str | None, size: int = 160) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-def table_source(source: str | None, table_id: str | None) -> str:
+def table_source(source: str | None, table_id: str | None, lang: str = "nb") -> str:
     """'SSB' + '07459' -> 'SSB tabell 07459'; 'IMDi' + 'IMDi bosatt_anmodede' -> 'IMDi bosatt_anmodede'."""
     source, table_id = source or "", table_id or ""
     if source and table_id.startswith(source):
         return table_id
     if table_id.isdigit():
-        return f"{source} tabell {table_id}"
+        return f"{source} {'table' if lang == 'en' else 'tabell'} {table_id}"
     return f"{source} {table_id}".strip()
 
 
@@ -111,6 +111,7 @@ def environment(lang: str = DEFAULT) -> jinja2.Environment:
     env.filters["pct"] = lambda value, decimals=0: pct(value, decimals, lang)
     env.filters["signed"] = lambda value, decimals=2: signed(value, decimals, lang)
     env.filters["langname"] = lambda value: langname(value, lang)
+    env.filters["table_source"] = lambda source, table_id: table_source(source, table_id, lang)
     env.filters["label"] = lambda row, field="label": row.get(f"{field}_{lang}") or row.get(f"{field}_nb")
     env.globals.update(lang=lang, langs=LANGS, lang_names=NAMES)
     return env
