@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from .sql import has, json_list
+
 CONFIRMED, UNREVIEWED, REJECTED = "confirmed", "unreviewed", "rejected"
 #: The heading above unreviewed suggestions (a message: English in the pages' catalogue).
 SUGGESTIONS = "Forslag fra automatisk koding, ikke kontrollert"
@@ -32,14 +34,13 @@ class CodeLabel:
 
 def code_labels(db: sqlite_utils.Database, include_unreviewed: bool) -> dict[str, list[CodeLabel]]:
     """Per excerpt id: its confirmed codes (and unreviewed ones if asked), in codebook order."""
-    names = set(db.table_names()) | set(db.view_names())
-    if "excerpt_codes" not in names:
+    if not has(db, "excerpt_codes"):
         return {}
     states = (CONFIRMED, UNREVIEWED) if include_unreviewed else (CONFIRMED,)
     out: dict[str, list[CodeLabel]] = {}
     for r in db.query("select excerpt, code, label_nb, theme, origins, review_state from excerpt_codes "
                       "where review_state in (select value from json_each(:states)) order by excerpt, position",
-                      {"states": _json(states)}):
+                      {"states": json_list(states)}):
         out.setdefault(r["excerpt"], []).append(
             CodeLabel(r["code"], r["label_nb"], r["theme"], r["origins"] or "", r["review_state"]))
     return out
@@ -47,8 +48,7 @@ def code_labels(db: sqlite_utils.Database, include_unreviewed: bool) -> dict[str
 
 def unreviewed_counts(db: sqlite_utils.Database) -> dict[str, set[str]]:
     """Per excerpt id: the themes only automatic coders suggest (no confirmed code of that theme)."""
-    names = set(db.table_names()) | set(db.view_names())
-    if "excerpt_codes" not in names:
+    if not has(db, "excerpt_codes"):
         return {}
     out: dict[str, set[str]] = {}
     for r in db.query("select excerpt, theme from excerpt_codes group by excerpt, theme "
@@ -56,8 +56,3 @@ def unreviewed_counts(db: sqlite_utils.Database) -> dict[str, set[str]]:
         out.setdefault(r["excerpt"], set()).add(r["theme"])
     return out
 
-
-def _json(values) -> str:
-    import json
-
-    return json.dumps(list(values))

@@ -3,11 +3,12 @@ in scope (or those the quotes name), with year and source."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import sqlite_utils
 from bolyst.site.pages.i18n import N_, translate
+
+from .sql import has, json_list
 
 #: Key indicators in the numbers table (ids of the stats stage's indicators table), in this order.
 KEY_INDICATORS = ("population", "immigrants_share", "refugee_reason_share", "refugees_settled",
@@ -32,27 +33,18 @@ class Number:
 
 
 
-def _has(db: sqlite_utils.Database, *tables: str) -> bool:
-    names = set(db.table_names()) | set(db.view_names())
-    return all(t in names for t in tables)
-
-
-def _json(values: list[str]) -> str:
-    return json.dumps(values)
-
-
 def numbers(db: sqlite_utils.Database, scope: list[tuple[str, str, str]], quotes: list,
              notes: list[str], lang: str = "nb") -> list[Number]:
     no_stats = translate(lang, N_("Ingen kommunestatistikk i databasen ennå (kjør `bolyst build`)."))
-    if not _has(db, "municipality_stats", "indicators", "municipalities"):
+    if not has(db, "municipality_stats", "indicators", "municipalities"):
         notes.append(no_stats)
         return []
-    if not scope and _has(db, "excerpt_places"):
+    if not scope and has(db, "excerpt_places"):
         ids = [q.excerpt for q in quotes]
         named = {r["municipality"]: r["name"] for r in db.query(
             f"select distinct ep.municipality, m.name from excerpt_places ep join municipalities m on m.number = "
             f"ep.municipality where ep.link_type in {NAMED_LINKS} and ep.excerpt in "
-            f"(select value from json_each(:ids)) order by ep.municipality", {"ids": _json(ids)})}
+            f"(select value from json_each(:ids)) order by ep.municipality", {"ids": json_list(ids)})}
         scope = [(n, name, "named in the quotes") for n, name in named.items()]
     if not db.execute("select 1 from municipality_stats limit 1").fetchone():
         notes.append(no_stats)
@@ -69,7 +61,7 @@ def numbers(db: sqlite_utils.Database, scope: list[tuple[str, str, str]], quotes
                 "where s.municipality = :n and s.value is not null and s.indicator in "
                 "(select value from json_each(:ids)) and s.year = (select max(t.year) from municipality_stats t "
                 "where t.municipality = s.municipality and t.indicator = s.indicator and t.value is not null)",
-                {"n": number, "ids": _json(list(KEY_INDICATORS))}):
+                {"n": number, "ids": json_list(list(KEY_INDICATORS))}):
             out.append(Number(number, name, relation, r["indicator"], r["label"], r["value"], r["unit"],
                               r["year"], r["source"], r["table_id"], r["flag"]))
     order = {k: i for i, k in enumerate(KEY_INDICATORS)}

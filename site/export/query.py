@@ -21,6 +21,7 @@ from bolyst.site.pages.i18n import N_, translate
 from .filters import Filters
 from .labels import CodeLabel, code_labels, unreviewed_counts
 from .numbers import KEY_INDICATORS, NAMED_LINKS, Number, numbers as _numbers  # noqa: F401
+from .sql import has, json_list
 
 
 
@@ -90,18 +91,13 @@ class Evidence:
         return translate(self.lang, message, **values)
 
 
-def _has(db: sqlite_utils.Database, *tables: str) -> bool:
-    names = set(db.table_names()) | set(db.view_names())
-    return all(t in names for t in tables)
-
-
 def resolve_municipality(db: sqlite_utils.Database, wanted: str) -> tuple[str, str]:
     """(number, name) of a municipality given by number or any of its names."""
-    if not _has(db, "municipalities"):
+    if not has(db, "municipalities"):
         raise ExportError("the database has no municipality statistics yet", fix="run `bolyst build`")
     rows = list(db.query("select number, name from municipalities where number = :m or lower(name) = lower(:m)",
                          {"m": wanted}))
-    if not rows and _has(db, "municipality_names"):
+    if not rows and has(db, "municipality_names"):
         rows = list(db.query("select m.number, m.name from municipality_names n join municipalities m "
                              "on m.number = n.municipality where lower(n.name) = lower(:m) order by m.number",
                              {"m": wanted}))
@@ -121,7 +117,7 @@ def _scope(db: sqlite_utils.Database, filters: Filters) -> list[tuple[str, str, 
     number, name = resolve_municipality(db, filters.municipality)
     scope = [(number, name, "selected")]
     if filters.comparables:
-        if not _has(db, "comparables"):
+        if not has(db, "comparables"):
             raise ExportError("the database has no comparable municipalities yet", fix="run `bolyst build`")
         scope += [(r["comparable"], r["name"], f"comparable (rank {r['rank']})") for r in db.query(
             "select c.comparable, m.name, c.rank from comparables c join municipalities m on m.number = c.comparable "
@@ -134,7 +130,7 @@ def _check(db: sqlite_utils.Database, filters: Filters) -> None:
         raise ExportError("comparables without a municipality", where="filter comparables",
                           fix="give the municipality whose comparable municipalities to include")
     if filters.code:
-        if not _has(db, "codes", "codings"):
+        if not has(db, "codes", "codings"):
             raise ExportError("the database has no codings yet", fix="run `bolyst build`")
         if not db.execute("select 1 from codes where id = ?", [filters.code]).fetchone():
             themes = ", ".join(r[0] for r in db.execute("select id from codes where parent is null order by position"))
@@ -144,7 +140,7 @@ def _check(db: sqlite_utils.Database, filters: Filters) -> None:
     if filters.source and not db.execute("select 1 from sources where id = ?", [filters.source]).fetchone():
         ids = ", ".join(r[0] for r in db.execute("select id from sources order by id"))
         raise ExportError(f"no source {filters.source!r}", where="filter source", fix=f"sources: {ids}")
-    if (filters.landsdel or filters.centrality) and not _has(db, "excerpt_places", "municipalities"):
+    if (filters.landsdel or filters.centrality) and not has(db, "excerpt_places", "municipalities"):
         raise ExportError("the database has no place links yet", fix="run `bolyst build`")
 
 
@@ -185,7 +181,7 @@ def _quotes(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> li
     codes = code_labels(db, include_unreviewed=True)
     suggested = unreviewed_counts(db)
     places: dict[str, list[str]] = {}
-    if _has(db, "excerpt_places", "municipalities"):
+    if has(db, "excerpt_places", "municipalities"):
         for r in db.query(f"select distinct ep.excerpt, m.name from excerpt_places ep join municipalities m "
                           f"on m.number = ep.municipality where ep.link_type in {NAMED_LINKS} order by m.name"):
             places.setdefault(r["excerpt"], []).append(r["name"])
@@ -206,7 +202,7 @@ def _themes(db: sqlite_utils.Database, quotes: list[Quote], code: str | None, un
             lang: str = "nb") -> list[Theme]:
     """Each theme (only the filter's, with a code filter) with its confirmed quotes, its unreviewed
     suggestions (listed only with ``unreviewed``) and how many excerpts only have suggestions."""
-    if not _has(db, "codes"):
+    if not has(db, "codes"):
         return []
     rows = db.query("select id, label_nb, label_en, definition, theme from codes where parent is null order by position")
     wanted = db.execute("select theme from codes where id = ?", [code]).fetchone()[0] if code else None
@@ -234,12 +230,6 @@ def _kept(q: Quote, code: str | None, unreviewed: bool) -> Quote | None:
     if code and not (under(q, code, "confirmed") or under(q, code, "unreviewed")):
         return None
     return q
-
-
-def _json(values: list[str]) -> str:
-    import json
-
-    return json.dumps(values)
 
 
 FILTER_WORDS = (("landsdel", N_("landsdel")), ("centrality", N_("sentralitetsklasse")),
@@ -277,7 +267,7 @@ def select_evidence(db: sqlite_utils.Database, filters: Filters, exported: str, 
     quotes = [k for k in (_kept(q, filters.code, filters.include_unreviewed) for q in found) if k is not None]
     themes = [replace(t, n_unreviewed=counted[t.id])
               for t in _themes(db, quotes, filters.code, filters.include_unreviewed, lang)]
-    if not _has(db, "codings"):
+    if not has(db, "codings"):
         notes.append(translate(lang, N_("Ingen kodinger i databasen ennå: sitatene står uten temaer.")))
     left_out = len(found) - len(quotes)
     if left_out and not filters.include_unreviewed:
@@ -288,7 +278,7 @@ def select_evidence(db: sqlite_utils.Database, filters: Filters, exported: str, 
     used = sorted({q.source for q in quotes})
     references = [Reference(r["id"], r["short"], r["citation"]) for r in db.query(
         "select id, short, citation from sources where id in (select value from json_each(:ids)) order by short",
-        {"ids": _json(used)})]
+        {"ids": json_list(used)})]
     return Evidence(filters=filters.as_dict(), description=describe(filters, scope, lang), exported=exported,
                     built=built, quotes=tuple(quotes), themes=tuple(themes), uncoded=uncoded,
                     numbers=tuple(_numbers(db, scope, quotes, notes, lang)), references=tuple(references),
