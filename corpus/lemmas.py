@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import simplemma
 
-_WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
+#: A word as the lemma column indexes it (and the search page marks it).
+WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
 #: simplemma language per Bolyst language code; Norwegian tries Bokmål, then Nynorsk.
 LANGS: dict[str, tuple[str, ...]] = {"nb": ("nb", "nn"), "no": ("nb", "nn"), "nn": ("nn", "nb"), "en": ("en",)}
 
@@ -20,7 +21,7 @@ def lemma(word: str, lang: str = "nb") -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    return WORD.findall(text)
 
 
 def lemmatize(text: str, lang: str = "nb") -> list[str]:

@@ -85,8 +85,18 @@ def table_source(source: str | None, table_id: str | None, lang: str = "nb") -> 
     return f"{source} {table_id}".strip()
 
 
-FILTERS = {"num": num, "pct": pct, "signed": signed, "role": role, "langname": langname, "short": short,
-           "table_source": table_source}
+def filters(lang: str) -> dict[str, Any]:
+    """Every filter of the templates, answering in ``lang``."""
+    return {
+        "num": lambda value, decimals=None: num(value, decimals, lang),
+        "pct": lambda value, decimals=0: pct(value, decimals, lang),
+        "signed": lambda value, decimals=2: signed(value, decimals, lang),
+        "role": lambda value: role(value, lang),
+        "langname": lambda value: langname(value, lang),
+        "table_source": lambda source, table_id: table_source(source, table_id, lang),
+        "label": lambda row, field="label": row.get(f"{field}_{lang}") or row.get(f"{field}_nb"),
+        "short": short,
+    }
 
 
 @lru_cache(maxsize=None)
@@ -105,14 +115,7 @@ def environment(lang: str = DEFAULT) -> jinja2.Environment:
         lambda message: translate(lang, message),
         lambda one, many, n: translate(lang, one if n == 1 else many),
         newstyle=True)
-    env.filters.update(FILTERS)
-    env.filters["role"] = lambda value: role(value, lang)
-    env.filters["num"] = lambda value, decimals=None: num(value, decimals, lang)
-    env.filters["pct"] = lambda value, decimals=0: pct(value, decimals, lang)
-    env.filters["signed"] = lambda value, decimals=2: signed(value, decimals, lang)
-    env.filters["langname"] = lambda value: langname(value, lang)
-    env.filters["table_source"] = lambda source, table_id: table_source(source, table_id, lang)
-    env.filters["label"] = lambda row, field="label": row.get(f"{field}_{lang}") or row.get(f"{field}_nb")
+    env.filters.update(filters(lang))
     env.globals.update(lang=lang, langs=LANGS, lang_names=NAMES)
     return env
 

@@ -8,7 +8,7 @@ from bolyst.corpus.lemmas import lemma
 
 from .guard import MAX_SEARCH_CHARS, MAX_SEARCH_TERMS
 
-_TERM = re.compile(r'"[^"]*"|[^\s"]+')
+TERM = re.compile(r'"[^"]*"|[^\s"]+')
 
 
 def _quote(term: str) -> str:
@@ -24,7 +24,7 @@ def fts_query(text: str | None, lang: str = "nb") -> str:
     characters and MAX_SEARCH_TERMS words count (site/serve/guard.py: why FTS needs a bound of its own).
     """
     parts: list[str] = []
-    for raw in _TERM.findall((text or "")[:MAX_SEARCH_CHARS])[:MAX_SEARCH_TERMS]:
+    for raw in TERM.findall((text or "")[:MAX_SEARCH_CHARS])[:MAX_SEARCH_TERMS]:
         if raw.startswith('"'):
             phrase = raw.strip('"').strip()
             if phrase:

@@ -8,23 +8,22 @@ through Datasette's ``execute`` and so under its ``sql_time_limit_ms``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-from bolyst.corpus.lemmas import lemma, words
+from bolyst.corpus.lemmas import WORD, lemma, words
 from bolyst.site.pages.i18n import DEFAULT, N_
 from bolyst.site.pages.links import Links
 from bolyst.site.pages.queries import CODED, QUERIES, QUOTE_COLUMNS
 from bolyst.site.pages.render import render
 
-from .search import fts_query
+from .guard import MAX_SEARCH_CHARS, MAX_SEARCH_TERMS
+from .search import TERM, fts_query
 
 PAGE_SIZE = 25
-MAX_QUERY = 200  # characters of a search; longer ones are refused with a message, not run
-MAX_TERMS = 12
+MAX_QUERY, MAX_TERMS = MAX_SEARCH_CHARS, MAX_SEARCH_TERMS  # the serve guard's bounds (guard.py refuses first)
 MAX_PAGE = 40
 
 #: filter name → (SQL condition on the excerpt e, facet SQL giving (value, label) per hit)
@@ -122,7 +121,7 @@ def results_sql(search: Search) -> str:
 def highlight(text: str, q: str, lang: str | None) -> Markup:
     """``text`` escaped, with each word that matches a search word (its form or its lemma) in ``<mark>``."""
     forms, lemmas, prefixes = set(), set(), []
-    for raw in re.findall(r'"[^"]*"|[^\s"]+', q):
+    for raw in TERM.findall(q):
         if raw.endswith("*") and raw.strip('*"'):
             prefixes.append(raw.strip('*"').lower())
             continue
@@ -130,7 +129,7 @@ def highlight(text: str, q: str, lang: str | None) -> Markup:
             forms.add(word.lower())
             lemmas.add(lemma(word, lang or "nb"))
     out, last = [], 0
-    for match in re.finditer(r"\w+(?:[-']\w+)*", text):
+    for match in WORD.finditer(text):
         word = match.group().lower()
         if (word in forms or lemma(word, lang or "nb") in lemmas or lemma(word, "nb") in lemmas
                 or any(word.startswith(p) for p in prefixes)):
@@ -176,11 +175,12 @@ async def search_page(datasette, request, db):
 async def route(datasette, request):
     from datasette.utils.asgi import Response
 
-    from bolyst.site.pages.routes import database
+    from bolyst.site.pages.routes import database, not_found
 
     db = database(datasette)
-    if db is None:
-        return Response.html("<h1>404</h1><p>Ingen Bolyst-database / no Bolyst database.</p>", status=404)
+    if db is None:  # the pages' own 404, in the page's language
+        return not_found("search/", datasette.setting("base_url").rstrip("/"), "bolyst",
+                         request.url_vars.get("lang") or DEFAULT)
     return Response.html(await search_page(datasette, request, db))
 
 
