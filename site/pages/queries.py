@@ -29,8 +29,6 @@ CODED = """
 """
 CODED_NEEDS = ("codings.excerpt", "codings.code", "codings.review_state", "codings.score")
 
-#: A code and its sub-codes: ids are dotted ("push.loneliness" is under "push").
-UNDER = "(c.code = :code or c.code like :code || '.%')"
 #: Every (code, ancestor-or-self) pair, one pass over ``codes`` by their parents: a count per code is then a
 #: join on an index, not a LIKE scan of every coding once per code (seconds per page at 10^4 excerpts).
 ANCESTORS = """
