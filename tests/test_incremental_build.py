@@ -13,7 +13,7 @@ from bolyst.corpus.project import init_project, open_project
 from bolyst.site.build import build
 
 from tests.bench.synthetic import change_one_excerpt, generate
-from tests.test_build import dump
+from tests.test_build import differences
 
 
 @pytest.fixture()
@@ -23,6 +23,7 @@ def coded(monkeypatch) -> list[str]:
     real = coder_cache.code
 
     def counting(nlp, excerpts, *args, **kwargs):
+        excerpts = list(excerpts)  # an iterator: counting must not use it up before the coder sees it
         seen.extend(e.id for e in excerpts)
         return real(nlp, excerpts, *args, **kwargs)
 
@@ -30,9 +31,6 @@ def coded(monkeypatch) -> list[str]:
     return seen
 
 
-@pytest.mark.xfail(strict=False, reason="open: passed alone, but in the full suite (and in make bench at 1k/10k) "
-                   "the full build had 1,535 more rows, agreement_* first; not yet explained, so --incremental is "
-                   "opt-in")
 def test_incremental_rebuild_is_a_full_build(tmp_path, coded):
     root = tmp_path / "project"
     generate(root, 120)
@@ -51,7 +49,7 @@ def test_incremental_rebuild_is_a_full_build(tmp_path, coded):
     full = tmp_path / "full.db"
     build(full, open_project(root, full), incremental=False)
     assert not (tmp_path / "full.db.coder-cache").exists()
-    assert dump(db) == dump(full)
+    assert not differences(db, full)
 
 
 def test_a_changed_codebook_or_text_misses_the_cache(tmp_path):
