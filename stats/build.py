@@ -31,17 +31,17 @@ def stats_frame(data_dir: Path) -> pd.DataFrame:
     # The receiver of a split that continues the split municipality's name (1507 Ålesund → 1508 Ålesund).
     links["continues"] = (links["type"] == "split") & (
         links["name"].map(strip_validity) == links["municipality"].map(names))
-    frames = []
+    mapped = {}
     for snap in snaps.values():
         if not snap.is_long:
             continue
         df = read_snapshot(snap.name, data_dir)
         path = Path(data_dir) / snap.file
-        on_2024 = mapping.published(df, snap, numbers, path) if snap.structure == "2024" else \
+        mapped[snap.name] = mapping.published(df, snap, numbers, path) if snap.structure == "2024" else \
             mapping.mapped(df, snap, links, path)
-        frames += [on_2024, mapping.ratios(on_2024, snap)]
-        frames[-2] = frames[-2].assign(snapshot=snap.name)
-        frames[-1] = frames[-1].assign(snapshot=snap.name)
+    every = pd.concat([f for f in mapped.values() if len(f)], ignore_index=True)
+    frames = [frame.assign(snapshot=name) for name, own in mapped.items()
+              for frame in (own, mapping.derived(own, every, snaps[name]))]
     stats = pd.concat([f for f in frames if len(f)], ignore_index=True)
     stats["unit"] = stats["indicator"].map({i: m["unit"] for s in snaps.values() for i, m in s.indicators.items()})
     stats["source"] = stats["indicator"].map({i: s.source for s in snaps.values() for i in s.indicators})
@@ -63,7 +63,9 @@ def indicator_rows(snaps: dict[str, Snapshot], refreshed: dict[str, dict[str, An
             rows.append({
                 "id": ident, "label_nb": meta["label_nb"], "label_en": meta["label_en"], "unit": meta["unit"],
                 "source": snap.source, "table_id": snap.table_id, "licence": snap.licence,
-                "structure": snap.structure, "aggregation": meta.get("aggregation", "sum"), "years": snap.years,
+                "structure": snap.structure, "aggregation": meta.get("aggregation", "sum"),
+                "numerator": meta.get("numerator"), "denominator": meta.get("denominator"),
+                "per": mapping.PER.get(meta.get("aggregation", "sum")), "years": snap.years,
                 "snapshot": f"stats/data/{snap.file}", "upstream": upstream,
                 "description": " ".join(str(meta["description"]).split()), "caveats": snap.caveats,
                 "sort_order": int(meta["sort_order"])})

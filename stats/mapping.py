@@ -169,20 +169,30 @@ def _single(merged: pd.DataFrame) -> pd.DataFrame:
     return _as_flagged(keep.assign(method=np.where(keep["number"] == keep["municipality"], "published", "mapped")))
 
 
-def ratios(stats: pd.DataFrame, snap: Snapshot) -> pd.DataFrame:
-    """Ratio indicators of ``snap`` recomputed from their mapped numerator and denominator (percent)."""
+#: What a derived indicator's value is per: a ratio in percent, a rate per 1,000 (of e.g. the population).
+PER = {"ratio": 100, "rate": 1000}
+
+
+def derived(own: pd.DataFrame, every: pd.DataFrame, snap: Snapshot) -> pd.DataFrame:
+    """The derived indicators of ``snap``, recomputed from mapped numbers: the numerator from this snapshot
+    (``own``) per 100 (``aggregation: ratio``, percent) or per 1,000 (``aggregation: rate``) of the denominator,
+    which for a ratio is this snapshot's too and for a rate may come from any snapshot (``every``: population on
+    1 January, SSB 07459). The flags of both parts are joined, so a flagged count flags its rate."""
     frames = []
     keys = ["municipality", "year"]
     for indicator, meta in snap.indicators.items():
-        if meta.get("aggregation") != "ratio":
+        per = PER.get(meta.get("aggregation"))
+        if per is None:
             continue
-        num = stats[stats["indicator"] == meta["numerator"]].set_index(keys)
-        den = stats[stats["indicator"] == meta["denominator"]].set_index(keys)
+        pool = own if meta["aggregation"] == "ratio" else every
+        num = own[own["indicator"] == meta["numerator"]].set_index(keys)
+        den = pool[pool["indicator"] == meta["denominator"]].set_index(keys)
         both = num.join(den, lsuffix="_n", rsuffix="_d", how="inner")
         both = both[(both["value_d"] > 0) & both["value_n"].notna()]
         flag = [join_flags(a, b) for a, b in zip(both["flag_n"], both["flag_d"])]
-        frame = pd.DataFrame({"indicator": indicator, "value": (100 * both["value_n"] / both["value_d"]).round(4),
+        frame = pd.DataFrame({"indicator": indicator, "value": (per * both["value_n"] / both["value_d"]).round(4),
                               "method": "derived", "flag": flag}, index=both.index).reset_index()
-        frame["note"] = [notes_for(f, f"{meta['numerator']} / {meta['denominator']} × 100") for f in frame["flag"]]
+        formula = f"{meta['numerator']} / {meta['denominator']} × {per:,}".replace(",", "\u202f")
+        frame["note"] = [notes_for(f, formula) for f in frame["flag"]]
         frames.append(frame)
     return pd.concat(frames)[OUT_COLUMNS] if frames else pd.DataFrame(columns=OUT_COLUMNS)

@@ -65,8 +65,13 @@ INDICATORS = Table(
         C("licence", str, "Licence of the numbers (SSB: CC BY 4.0; IMDi/Kartverket: NLOD)."),
         C("structure", str, "Municipal structure of the published numbers: '2024' or 'then-valid' (mapped to 2024 "
                             "through municipality_crosswalk)."),
-        C("aggregation", str, "How values are combined when municipalities merge: sum, ratio (recomputed from "
-                              "summed parts), or none (attribute of a 2024 municipality)."),
+        C("aggregation", str, "How values are combined when municipalities merge: sum, ratio (percent, "
+                              "recomputed from summed parts), rate (per 1000 of a denominator that may come from "
+                              "another table, e.g. population on 1 January), or none (attribute of a 2024 "
+                              "municipality)."),
+        C("numerator", str, "For a ratio or rate: the indicator counted (its n).", fk="indicators"),
+        C("denominator", str, "For a ratio or rate: the indicator it is per.", fk="indicators"),
+        C("per", int, "For a ratio or rate: per how many of the denominator (100 for a percent, 1000 for a rate)."),
         C("years", str, "Years covered, e.g. '1986–2026'."),
         C("snapshot", str, "Snapshot file in stats/data/ the numbers are read from."),
         C("upstream", str, "Where the snapshot was derived from (repository, path, commit)."),

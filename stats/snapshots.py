@@ -152,7 +152,7 @@ def check_long(df: pd.DataFrame, snap: Snapshot, path: Path) -> pd.DataFrame:
 
 
 def _derived(snap: Snapshot) -> set[str]:
-    return {i for i, meta in snap.indicators.items() if meta.get("aggregation") == "ratio"}
+    return {i for i, meta in snap.indicators.items() if meta.get("aggregation") in ("ratio", "rate")}
 
 
 def derive_all(source_dir: Path, data_dir: Path = DATA_DIR, progress=print) -> dict[str, int]:

@@ -77,7 +77,7 @@ def test_oslo_page_key_numbers_with_sources(site: Path) -> None:
     # national median: statistics.median of the 357 municipalities' 2026 populations is 5447.0
     assert cells[1].get_text(" ", strip=True) == "5\u202f447 (n=357)"
     chart = page.select_one("#trends ~ .charts figure.chart")
-    assert chart.svg.title.get_text() == "Folkemengde 1. januar (persons), Oslo"
+    assert chart.svg.title.get_text() == "Folkemengde 1. januar (personer), Oslo"
     assert chart.select_one(".prov").get_text().startswith("Kilde: SSB tabell 07459")
     assert "SSB SSB" not in page.get_text() and "IMDi IMDi" not in page.get_text()
     years = [tr.th.get_text() for tr in chart.select("details tbody tr")]

@@ -103,7 +103,8 @@ def test_include_unreviewed_lists_them_apart_and_marked_in_every_format(kb):
     assert VESTVAGOY in theme["unreviewed_suggestions"] and VESTVAGOY not in theme["excerpts"]
     quote = next(q for q in data["excerpts"] if q["excerpt"] == VESTVAGOY)
     assert {"code": "push.climate", "label": db["codes"].get("push.climate")["label_nb"], "theme": "push",
-            "origins": "rule", "review_state": "unreviewed"} in quote["codes"]
+            "origins": "rule", "review_state": "unreviewed",
+            "label_en": db["codes"].get("push.climate")["label_en"]} in quote["codes"]
     assert quote["review_state"] == "confirmed"  # retain.belonging is a human's: the quote is evidence of retain
     assert quote["page"] == f"/-/bolyst/excerpt/{VESTVAGOY.replace('/', '_')}/index.html"
     md = export(db, wanted, "md").decode()

@@ -11,11 +11,18 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from bolyst.site.pages.i18n import N_, translate
+from bolyst.site.pages.quotes import ORIGINS
+
 from .sql import has, json_list
 
 CONFIRMED, UNREVIEWED, REJECTED = "confirmed", "unreviewed", "rejected"
 #: The heading above unreviewed suggestions (a message: English in the pages' catalogue).
 SUGGESTIONS = "Forslag fra automatisk koding, ikke kontrollert"
+
+
+#: A code's review state in a document's words (the pages say the same, at more length).
+STATE_WORDS = {CONFIRMED: N_("bekreftet"), UNREVIEWED: N_("ikke kontrollert")}
 
 
 @dataclass(frozen=True)
@@ -25,11 +32,14 @@ class CodeLabel:
     theme: str
     origins: str  # who coded it: "human", "rule", "human, rule" …
     review_state: str  # confirmed | unreviewed
+    label_en: str = ""  # the codebook's English label
 
-    @property
-    def text(self) -> str:
-        """'Klima (push.climate; rule; unreviewed)' as documents print it."""
-        return f"{self.label} ({self.code}; {self.origins}; {self.review_state})"
+    def text(self, lang: str = "nb") -> str:
+        """'Klima (push.climate; regel; ikke kontrollert)' as documents in ``lang`` print it."""
+        label = self.label_en if lang == "en" and self.label_en else self.label
+        origins = ", ".join(translate(lang, ORIGINS.get(o, o)) for o in self.origins.split(", ") if o)
+        state = translate(lang, STATE_WORDS.get(self.review_state, self.review_state))
+        return f"{label} ({self.code}; {origins}; {state})"
 
 
 def code_labels(db: sqlite_utils.Database, include_unreviewed: bool) -> dict[str, list[CodeLabel]]:
@@ -38,11 +48,11 @@ def code_labels(db: sqlite_utils.Database, include_unreviewed: bool) -> dict[str
         return {}
     states = (CONFIRMED, UNREVIEWED) if include_unreviewed else (CONFIRMED,)
     out: dict[str, list[CodeLabel]] = {}
-    for r in db.query("select excerpt, code, label_nb, theme, origins, review_state from excerpt_codes "
+    for r in db.query("select excerpt, code, label_nb, label_en, theme, origins, review_state from excerpt_codes "
                       "where review_state in (select value from json_each(:states)) order by excerpt, position",
                       {"states": json_list(states)}):
         out.setdefault(r["excerpt"], []).append(
-            CodeLabel(r["code"], r["label_nb"], r["theme"], r["origins"] or "", r["review_state"]))
+            CodeLabel(r["code"], r["label_nb"], r["theme"], r["origins"] or "", r["review_state"], r["label_en"] or ""))
     return out
 
 

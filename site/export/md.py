@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 
 from bolyst.site.pages.i18n import N_
+from bolyst.site.pages.render import num, unit
 
 from .labels import SUGGESTIONS
-from .query import Evidence, Quote, Theme
+from .query import Evidence, Number, Quote, Theme
 
 #: What can turn text into markup: emphasis, code, links, HTML, table cells, strikethrough; '_' only at a word's
 #: edge (CommonMark never reads snake_case as emphasis); '&' only where it would start an entity (&amp; &#38;).
@@ -47,16 +48,16 @@ def relation(ev: Evidence, text: str) -> str:
 
 def details(ev: Evidence, q: Quote) -> list[str]:
     """The lines under a quote's citation: codes, place, municipalities, kind (the same in md and docx)."""
-    return [ev.t("Koder: %(codes)s", codes="; ".join(c.text for c in q.codes)) if q.codes else "",
+    return [ev.t("Koder: %(codes)s", codes="; ".join(c.text(ev.lang) for c in q.codes)) if q.codes else "",
             ev.t("Sted: %(place)s", place=q.place) if q.place else "",
             ev.t("Kommune: %(names)s", names=", ".join(q.municipalities)) if q.municipalities else "",
             ev.t("forskernes gjenfortelling") if q.kind == "narrative" else ""]
 
 
-def format_value(n: Number) -> str:
-    if float(n.value).is_integer():
-        return f"{int(n.value):,}".replace(",", "\u202f")
-    return f"{n.value:,.1f}".replace(",", "\u202f")
+def number_cells(ev: Evidence, n: Number) -> list[str]:
+    """One key number's row as the municipality page shows it: value in the page's format, unit in its words."""
+    return [f"{n.name} ({n.municipality}), {relation(ev, n.relation)}", n.label, num(n.value, lang=ev.lang),
+            unit(n.unit, ev.lang), str(n.year), f"{n.source or ''} {n.table_id or ''}".strip(), n.flag or ""]
 
 
 def theme_counts(ev: Evidence, theme: Theme) -> str:
@@ -85,8 +86,7 @@ def _numbers(ev: Evidence) -> list[str]:
     lines = [f"## {ev.t('Nøkkeltall')}", "", "| " + " | ".join(ev.t(h) for h in NUMBER_HEADER) + " |",
              "|---|---|---:|---|---:|---|---|"]
     for n in ev.numbers:
-        cells = [f"{n.name} ({n.municipality}), {relation(ev, n.relation)}", n.label, format_value(n), n.unit or "", str(n.year),
-                 f"{n.source or ''} {n.table_id or ''}".strip(), n.flag or ""]
+        cells = number_cells(ev, n)
         lines.append("| " + " | ".join(escape(c) if i != 2 else c for i, c in enumerate(cells)) + " |")
     return [*lines, ""]
 
@@ -117,7 +117,7 @@ def markdown(ev: Evidence) -> str:
             for q in theme.suggestions:
                 lines += _quote(ev, q, suggestion=True)
     if ev.uncoded or not ev.themes:
-        lines += [f"## {ev.t('Ikke kodet med et tema') if ev.themes else ev.t('Utdrag')}", ""]
+        lines += [f"## {ev.t('Uten bekreftet tema') if ev.themes else ev.t('Utdrag')}", ""]
         lines += [ev.t("Koder som en person har bekreftet, er belegg; koder merket «unreviewed» er automatiske "
                        "forslag."), ""] if not ev.themes else []
         for q in ev.uncoded or ev.quotes:

@@ -7,12 +7,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 from bolyst.site.pages.i18n import N_, translate
+from bolyst.site.pages.queries import KEY_INDICATORS  # the municipality page's, in its order
 
 from .sql import has, json_list
 
-#: Key indicators in the numbers table (ids of the stats stage's indicators table), in this order.
-KEY_INDICATORS = ("population", "immigrants_share", "refugee_reason_share", "refugees_settled",
-                  "refugees_moved_in_share", "median_household_income", "net_migration")
 NAMED_LINKS = "('exact', 'mention')"  # excerpt_places links where the source names the municipality
 MAX_MUNICIPALITIES = 30
 

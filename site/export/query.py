@@ -193,6 +193,17 @@ def _quotes(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> li
                   suggested=tuple(sorted(suggested.get(r["id"], ())))) for r in rows]
 
 
+def _in_page_order(db: sqlite_utils.Database, quotes: list[Quote], scope: list[tuple[str, str, str]]) -> list[Quote]:
+    """A municipality's quotes as its page lists them: those from the place first, then those from places with
+    a similar profile, each part by source and line (the order ``_quotes`` gives)."""
+    if not scope:
+        return quotes
+    here = {r[0] for r in db.execute(
+        "select excerpt from municipality_quotes where relation = 'here' and municipality in "
+        "(select value from json_each(?))", [json_list([s[0] for s in scope])])}
+    return sorted(quotes, key=lambda q: q.excerpt not in here)
+
+
 def under(q: Quote, target: str, state: str) -> bool:
     """Does ``q`` carry ``target`` (a theme or code) or a code under it, in review ``state``?"""
     return any((c.code == target or c.code.startswith(target + ".")) and c.review_state == state for c in q.codes)
@@ -220,11 +231,13 @@ def _themes(db: sqlite_utils.Database, quotes: list[Quote], code: str | None, un
 
 
 def _kept(q: Quote, code: str | None, unreviewed: bool) -> Quote | None:
-    """The quote as an export shows it: without unreviewed codes unless asked; None when it would only be
-    there for codes it must not show (unreviewed suggestions left out, or none under the code filter)."""
+    """The quote as an export shows it: without unreviewed codes unless asked; None when only codes it must not
+    show put it there (the code filter matched an unreviewed suggestion). A quote chosen by place, source or role
+    whose codes are all unreviewed suggestions stays, as the page shows it, with no theme: under «Uten bekreftet
+    tema», its suggestions left out."""
     if not unreviewed:
         confirmed = tuple(c for c in q.codes if c.review_state == "confirmed")
-        if (code and not under(q, code, "confirmed")) or (q.suggested and not q.themes):
+        if code and not under(q, code, "confirmed"):
             return None
         return replace(q, codes=confirmed, suggested=())
     if code and not (under(q, code, "confirmed") or under(q, code, "unreviewed")):
@@ -261,7 +274,7 @@ def select_evidence(db: sqlite_utils.Database, filters: Filters, exported: str, 
     _check(db, filters)
     scope = _scope(db, filters)
     where, params = _where(filters, scope)
-    found = _quotes(db, where, params)
+    found = _in_page_order(db, _quotes(db, where, params), scope)
     notes: list[str] = []
     counted = {t.id: t.n_unreviewed for t in _themes(db, found, filters.code, False)}
     quotes = [k for k in (_kept(q, filters.code, filters.include_unreviewed) for q in found) if k is not None]
@@ -269,11 +282,11 @@ def select_evidence(db: sqlite_utils.Database, filters: Filters, exported: str, 
               for t in _themes(db, quotes, filters.code, filters.include_unreviewed, lang)]
     if not has(db, "codings"):
         notes.append(translate(lang, N_("Ingen kodinger i databasen ennå: sitatene står uten temaer.")))
-    left_out = len(found) - len(quotes)
-    if left_out and not filters.include_unreviewed:
+    only_suggested = sum(1 for q in found if q.suggested and not q.themes)
+    if only_suggested and not filters.include_unreviewed:
         notes.append(translate(lang, N_(
             "%(n)s utdrag har bare automatiske forslag som ingen har kontrollert; de legges ikke fram som belegg "
-            "her (eksporter med --include-unreviewed for å få dem med, merket)."), n=left_out))
+            "her (eksporter med --include-unreviewed for å få dem med, merket)."), n=only_suggested))
     uncoded = tuple(q for q in quotes if not q.themes and not q.suggested) if not filters.code else ()
     used = sorted({q.source for q in quotes})
     references = [Reference(r["id"], r["short"], r["citation"]) for r in db.query(

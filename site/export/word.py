@@ -10,7 +10,7 @@ from docx import Document
 from docx.shared import Pt
 
 from .labels import SUGGESTIONS
-from .md import NUMBER_HEADER, VERBATIM, contents, details, exported, format_value, relation, suggestion_mark, \
+from .md import NUMBER_HEADER, VERBATIM, contents, details, exported, number_cells, relation, suggestion_mark, \
     theme_counts
 from .query import Evidence, Quote
 
@@ -45,9 +45,7 @@ def _numbers(doc: Document, ev: Evidence) -> None:
         cell.paragraphs[0].runs[0].bold = True
     for n in ev.numbers:
         cells = table.add_row().cells
-        values = (f"{n.name} ({n.municipality}), {relation(ev, n.relation)}", n.label, format_value(n), n.unit or "",
-                  str(n.year), f"{n.source or ''} {n.table_id or ''}".strip(), n.flag or "")
-        for cell, text in zip(cells, values):
+        for cell, text in zip(cells, number_cells(ev, n)):
             cell.text = clean(text)
 
 
@@ -77,7 +75,7 @@ def docx(ev: Evidence) -> bytes:
             for q in theme.suggestions:
                 _quote(doc, ev, q, suggestion=True)
     if ev.uncoded or not ev.themes:
-        doc.add_heading(ev.t("Ikke kodet med et tema") if ev.themes else ev.t("Utdrag"), level=1)
+        doc.add_heading(ev.t("Uten bekreftet tema") if ev.themes else ev.t("Utdrag"), level=1)
         for q in ev.uncoded or ev.quotes:
             _quote(doc, ev, q)
     if ev.numbers:

@@ -122,8 +122,11 @@ def _scale(lo: float, hi: float, a: float, b: float):
 
 
 def line_chart(title: str, desc: str, series: Sequence[Series], *, unit: str = "", source: str = "",
-               links: tuple[tuple[str, str], ...] = (), lang: str = "nb") -> Chart:
-    """Lines over years; the ``subject`` series on top, ``peer`` lines thin and grey, ``median`` dashed."""
+               links: tuple[tuple[str, str], ...] = (), lang: str = "nb",
+               extra: Sequence[tuple[str, dict[int, float]]] = ()) -> Chart:
+    """Lines over years; the ``subject`` series on top, ``peer`` lines thin and grey, ``median`` dashed.
+
+    ``extra``: (heading, value per year) columns for the data table only, e.g. the count behind a rate."""
     width, height, left, right, top, bottom = 640, 260, 64, 150, 14, 30
     years = sorted({y for s in series for y, v in s.points if v is not None})
     values = [v for s in series for _, v in s.points if v is not None]
@@ -148,8 +151,8 @@ def line_chart(title: str, desc: str, series: Sequence[Series], *, unit: str = "
     else:
         parts.append(_no_data(width, height, lang))
     parts.append("</svg>")
-    head = (translate(lang, N_("År")),) + tuple(s.name for s in series)
-    lookup = [dict(s.points) for s in series]
+    head = (translate(lang, N_("År")),) + tuple(s.name for s in series) + tuple(h for h, _ in extra)
+    lookup = [dict(s.points) for s in series] + [values for _, values in extra]
     rows = tuple((str(yr),) + tuple(_fmt(d.get(yr), lang=lang) for d in lookup) for yr in years)
     return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)
 

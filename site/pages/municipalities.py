@@ -12,7 +12,7 @@ from .i18n import N_
 from .links import Links
 from .queries import KEY_INDICATORS
 from .quotes import labelled, review_counts
-from .render import table_source
+from .render import num, table_source, unit
 from .store import Result, Store
 
 #: Headings of the stats stage's models (models.id); an unknown model shows its id.
@@ -78,12 +78,15 @@ def municipality_page(store: Store, key: str, link: Links) -> dict[str, Any] | N
 
 
 def _key_numbers(latest: Result, indicators: dict, national: dict) -> list[dict]:
+    """The latest value of every indicator; a rate (per 1,000) carries its count of the same year as ``count``."""
     rows = []
+    values = {(r["indicator"], r["year"]): r["value"] for r in latest}
     for row in latest:
         info = indicators.get(row["indicator"], {})
         median = national.get((row["indicator"], row["year"]))
         key = row["indicator"] in KEY_INDICATORS
-        rows.append({**row, "info": info, "median": median["median"] if median else None,
+        count = values.get((info.get("numerator"), row["year"])) if info.get("aggregation") == "rate" else None
+        rows.append({**row, "info": info, "median": median["median"] if median else None, "count": count,
                      "median_n": median["n"] if median else None, "key": key,
                      "order": KEY_INDICATORS.index(row["indicator"]) if key else 100 + (info.get("sort_order") or 0)})
     return sorted(rows, key=lambda r: (r["order"], r["indicator"]))
@@ -110,14 +113,16 @@ def _trend_specs(store: Store, key: str, context: dict) -> list[dict]:
                          "median")]
         series += [Series(names[n], tuple(p for p in by.get((ind_id, n), []) if years[0] <= p[0] <= years[-1]),
                           "peer") for n in names]  # in rank order
-        specs.append({"indicator": info, "series": series})
+        counts = dict(by.get((info["numerator"], key), [])) if info.get("aggregation") == "rate" else None
+        specs.append({"indicator": info, "series": series, "counts": counts})
     return specs
 
 
 def trend_chart(spec: dict, link: Links, muni: dict) -> Chart:
     info = spec["indicator"]
     label = info["label_en"] if link.lang == "en" else info["label_nb"]
-    title = f"{label} ({info['unit']}), {muni['name']}"
+    per = unit(info["unit"], link.lang)
+    title = f"{label}{'' if per in label else f' ({per})'}, {muni['name']}"
     peers = ", ".join(s.name for s in spec["series"] if s.style == "peer")
     desc = (link.t("%(label)s i %(name)s (blå) år for år, mot landsmedianen (stiplet)", label=label, name=muni["name"])
             + (link.t(" og sammenlignbare kommuner (grå: %(peers)s)", peers=peers) if peers else "") + ".")
@@ -125,7 +130,16 @@ def trend_chart(spec: dict, link: Links, muni: dict) -> Chart:
     links = ((link.t("Tabellen"), link.table("municipality_stats", municipality=muni["number"], indicator=info["id"])),
              (link.t("Landsmedian-spørringen"), link.query("national_medians")))
     series = [s if s.name != MEDIAN else Series(link.t(MEDIAN), s.points, s.style) for s in spec["series"]]
-    return line_chart(title, desc, series, unit=info["unit"], source=source, links=links, lang=link.lang)
+    counts = spec.get("counts")
+    extra = ()
+    if counts is not None:  # a rate: its count (n) beside it, in the caption and the table
+        own = [y for y, _ in spec["series"][0].points if y in counts]
+        if own:
+            desc += link.t(" Antall (n) i %(name)s %(year)s: %(n)s.", name=muni["name"], year=own[-1],
+                           n=num(counts[own[-1]], lang=link.lang))
+        extra = ((link.t("%(name)s, antall (n)", name=muni["name"]), counts),)
+    return line_chart(title, desc, series, unit=per, source=source, links=links,
+                      lang=link.lang, extra=extra)
 
 
 def compare_page(store: Store, key: str, link: Links) -> dict[str, Any] | None:

@@ -86,10 +86,13 @@ CORPUS = {
 #: The key numbers of a municipality page, in this order (ids of the stats stage's ``indicators``); their
 #: time series are charted against comparables and the national median. Other indicators are listed below.
 KEY_INDICATORS = (
-    "population", "net_migration", "immigrants_share", "refugee_reason_share", "refugees_settled",
-    "refugees_living", "refugees_moved_in_share", "median_household_income",
+    "population", "net_migration_per_1000", "immigrants_share", "refugee_reason_share", "refugees_settled_per_1000",
+    "refugees_living_per_1000", "refugees_moved_in_share", "median_household_income",
 )
+# The key indicators and the counts of the key rates (their n): net migration, refugees settled, living.
 _KEYS = ", ".join(f"'{k}'" for k in KEY_INDICATORS)
+_KEYS_AND_COUNTS = (f"(select id from indicators where id in ({_KEYS}) union "
+                    f"select numerator from indicators where id in ({_KEYS}) and aggregation = 'rate')")
 
 #: National median per indicator and year over the municipalities with a value (n of them).
 MEDIANS_SQL = """
@@ -137,13 +140,14 @@ STATS = {
           select :municipality union select comparable from comparables where municipality = :municipality)
         select s.municipality, s.indicator, s.year, s.value
         from peers p cross join municipality_stats s on s.municipality = p.number
-        where s.value is not null and s.indicator in ({_KEYS})
-        order by s.indicator, s.municipality, s.year""", ("municipality_stats", "comparables.comparable")),
+        where s.value is not null and s.indicator in {_KEYS_AND_COUNTS}
+        order by s.indicator, s.municipality, s.year""",
+                         ("municipality_stats", "comparables.comparable", "indicators.numerator")),
     "own_series": Query(f"""
         select municipality, indicator, year, value from municipality_stats
-        where value is not null and municipality = :municipality and indicator in ({_KEYS})
+        where value is not null and municipality = :municipality and indicator in {_KEYS_AND_COUNTS}
         order by indicator, year""",
-                        ("municipality_stats",)),
+                        ("municipality_stats", "indicators.numerator")),
     "places_linked": Query("""
         select x.municipality as number, m.name, count(distinct x.excerpt) as n,
                count(distinct case when x.link_type = 'exact' then x.excerpt end) as n_exact

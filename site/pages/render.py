@@ -66,8 +66,32 @@ LANG_NAMES = {"nb": ("bokmål", "Norwegian Bokmål"), "nn": ("nynorsk", "Norwegi
 
 
 def langname(value: str | None, lang: str = "nb") -> str:
-    nb, en = LANG_NAMES.get(value or "und", (value, value))
+    return _named(LANG_NAMES, value or "und", lang)
+
+
+UNIT_NAMES = {"persons": ("personer", "persons"), "percent": ("prosent", "percent"), "NOK": ("kroner", "NOK"),
+              "per 1000": ("per 1000 innbyggere", "per 1,000 residents"), "class": ("klasse", "class"),
+              "degrees": ("grader", "degrees"), "group": ("gruppe", "group"), "index": ("indeks", "index"),
+              "ratio": ("forholdstall", "ratio")}
+
+
+METHOD_NAMES = {"published": ("publisert", "published"), "derived": ("beregnet", "derived"),
+                "mapped": ("omregnet til 2024-kommuner", "mapped to 2024 municipalities")}
+
+
+def _named(names: dict[str, tuple[str, str]], value: str | None, lang: str) -> str:
+    nb, en = names.get(value or "", (value or "", value or ""))
     return nb if lang == "nb" else en
+
+
+def unit(value: str | None, lang: str = "nb") -> str:
+    """An indicator's unit (``indicators.unit``, stored in English) in ``lang``; an unknown unit as it is."""
+    return _named(UNIT_NAMES, value, lang)
+
+
+def method(value: str | None, lang: str = "nb") -> str:
+    """How a number in ``municipality_stats`` was made (its ``method``) in ``lang``."""
+    return _named(METHOD_NAMES, value, lang)
 
 
 def short(text: str | None, size: int = 160) -> str:
@@ -93,6 +117,8 @@ def filters(lang: str) -> dict[str, Any]:
         "signed": lambda value, decimals=2: signed(value, decimals, lang),
         "role": lambda value: role(value, lang),
         "langname": lambda value: langname(value, lang),
+        "unit": lambda value: unit(value, lang),
+        "method": lambda value: method(value, lang),
         "table_source": lambda source, table_id: table_source(source, table_id, lang),
         "label": lambda row, field="label": row.get(f"{field}_{lang}") or row.get(f"{field}_nb"),
         "short": short,
