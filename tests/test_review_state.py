@@ -112,7 +112,7 @@ def test_include_unreviewed_lists_them_apart_and_marked_in_every_format(kb):
     assert suggestions and CLIMATE.replace(" ", " ") in suggestions and CLIMATE not in head.split("## Push")[-1]
     block = suggestions[suggestions.index(CLIMATE) - 400: suggestions.index(CLIMATE)]
     assert "**[Ikke kontrollert: automatisk forslag]**" in block
-    assert "push.climate; rule; unreviewed" in suggestions
+    assert "push.climate; regel; ikke kontrollert" in suggestions
     rows = list(csv.DictReader(io.StringIO(export(db, wanted, "csv").decode("utf-8-sig"))))
     row = next(r for r in rows if r["excerpt"] == VESTVAGOY)
     assert "push.climate (rule | unreviewed)" in row["codes"].split("; ") and "push" in row["unreviewed_themes"]
