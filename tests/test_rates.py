@@ -84,7 +84,8 @@ def test_export_lists_quotes_and_key_numbers_in_the_page_order(built_db, site, w
 def test_tynset_export_speaks_the_page_s_words(built_db):
     ev = evidence(built_db, Filters(municipality="3427"))
     text = render_markdown(ev)
-    assert "| 9,77 | per 1000 innbyggere |" in text and "human; confirmed" not in text
+    assert "| 9,77 | per 1000 innbyggere | 2023 | IMDi bosatt_anmodede | partial_year |" in text
+    assert "| 5\u202f762 | personer | 2026 | SSB tabell 07459 |" in text and "human; confirmed" not in text
     assert "(retain.belonging; menneske; bekreftet)" in text
     english = render_markdown(evidence(built_db, Filters(municipality="3427"), lang="en"))
     assert "| 9.77 | per 1,000 residents |" in english

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from bolyst.site.pages.i18n import N_
-from bolyst.site.pages.render import num, unit
+from bolyst.site.pages.render import num, table_source, unit
 
 from .labels import SUGGESTIONS
 from .query import Evidence, Number, Quote, Theme
@@ -57,7 +57,7 @@ def details(ev: Evidence, q: Quote) -> list[str]:
 def number_cells(ev: Evidence, n: Number) -> list[str]:
     """One key number's row as the municipality page shows it: value in the page's format, unit in its words."""
     return [f"{n.name} ({n.municipality}), {relation(ev, n.relation)}", n.label, num(n.value, lang=ev.lang),
-            unit(n.unit, ev.lang), str(n.year), f"{n.source or ''} {n.table_id or ''}".strip(), n.flag or ""]
+            unit(n.unit, ev.lang), str(n.year), table_source(n.source, n.table_id, ev.lang), n.flag or ""]
 
 
 def theme_counts(ev: Evidence, theme: Theme) -> str:
