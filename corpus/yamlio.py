@@ -17,7 +17,21 @@ MAX_DEPTH = 40
 
 
 class _Bounded(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (``*name``: the 'billion laughs' bomb) and nesting past MAX_DEPTH."""
+    """SafeLoader that refuses aliases (``*name``: the 'billion laughs' bomb), nesting past MAX_DEPTH and a key
+    given twice in one mapping (YAML would keep the last silently, and the first value would be lost)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or not isinstance(key, (str, int, float, bool)):
+                continue
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice in one mapping (first on line {seen[key]}); "
+                    "keep one", key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
 
     _depth = 0
 

@@ -141,7 +141,7 @@ def sizes_and_nesting() -> list[Case]:
              "refused"),
         Case("yaml", "broken YAML", "broken.md", _u(transcript(front="publisher: [unclosed\n")), "refused"),
         Case("yaml", "tab indentation", "tabs.md", _u(transcript(front="place:\n\tmunicipality: Tynset\n")), "refused"),
-        Case("yaml", "duplicate key", "dupkey.md", _u(transcript(front="title: Annen tittel\n")), "ok"),
+        Case("yaml", "duplicate key", "dupkey.md", _u(transcript(front="title: Annen tittel\n")), "refused"),
     ]
 
 

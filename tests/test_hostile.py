@@ -132,3 +132,15 @@ def test_debug_shows_the_traceback(world: dict[str, Path]) -> None:
     assert loud.exit_code == 1 and "--encoding latin-1" in loud.output  # per file, listed; --debug changes nothing here
     bad = CliRunner().invoke(cli, ["--debug", "build", "--db", "/proc/bolyst-cannot-write.db"])
     assert bad.exception is not None and not isinstance(bad.exception, SystemExit)  # the traceback, for a bug report
+
+
+def test_a_key_given_twice_names_both_lines() -> None:
+    """YAML keeps the last of two equal keys and drops the first without a word; Bolyst refuses the file."""
+    from bolyst.corpus.errors import CorpusFormatError
+    from bolyst.corpus.yamlio import safe_load
+
+    with pytest.raises(CorpusFormatError) as caught:
+        safe_load("title: Én\nplace:\n  municipality: Tynset\ntitle: To\n", path="intervju.md")
+    message = str(caught.value)
+    assert "intervju.md, line 4" in message and "'title' is given twice" in message and "first on line 1" in message
+    assert safe_load("a: {title: 1}\nb: {title: 2}\n") == {"a": {"title": 1}, "b": {"title": 2}}  # per mapping
