@@ -27,3 +27,22 @@ def _open_db(db_path: Path):
     if not db_path.exists():
         raise BolystError("no database", path=db_path, fix="run `bolyst build` first (or pass --db)")
     return sqlite_utils.Database(db_path)
+
+
+def _fmt(value: float | None) -> str:
+    """An agreement or model figure as the coding commands print it: two decimals, '–' for none."""
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _model_dir(folders, coding_dir: Path | None, writing: bool = False) -> Path:
+    """Where the project's trained model lives: <project>/model, <coding-dir>/model, or the shipped one
+    (written only in a clone of the repository, never in an installed package)."""
+    from bolyst.corpus.project import SHIPPED_CODING, SOURCE_CHECKOUT
+
+    if coding_dir is not None:
+        return Path(coding_dir) / "model"
+    if folders.root is not None:
+        return folders.root / "model"
+    if writing and not SOURCE_CHECKOUT:
+        folders.writable("bolyst model train")
+    return SHIPPED_CODING / "model"
