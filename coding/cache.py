@@ -23,7 +23,7 @@ from .codebook import Codebook
 from .coder import Coding, ExcerptLike, Pipelines, code
 
 #: The modules whose code decides a coding (bump nothing by hand: their bytes are hashed).
-CODER_MODULES = ("coder.py", "concepts.py", "modality.py", "nlp.py", "codebook.py", "features.py")
+CODER_MODULES = ("coder.py", "concepts.py", "modality.py", "nlp.py", "book.py", "codebook.py", "features.py")
 SUFFIX = ".coder-cache"
 
 
