@@ -112,3 +112,10 @@ def test_municipality_page_shows_the_refugee_model_with_interval_and_rank_interv
     assert f"{r['rank']} ({r['rank_best']}–{r['rank_worst']} av 309)" in text
     assert {"above": "Bedre enn forventet", "below": "Svakere enn forventet"}.get(r["verdict"], "Ikke til å skille") in text
     assert section.find("a", href=lambda h: h and "methods/refugee_secondary_in" in h) is not None
+
+
+def test_home_page_lists_every_methods_page(store) -> None:
+    html = page(store, "")
+    links = [a["href"] for a in html.select("ul.methods a")]
+    assert links == ["methods/barometer/index.html", "methods/flyttestruktur/index.html",
+                     "methods/refugee_secondary_in/index.html"]
