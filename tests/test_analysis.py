@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from bolyst.stats.features import NUMERIC
 from bolyst.stats.gazetteer import STOPLIST
@@ -114,3 +115,19 @@ async def test_matrix_cell_links_to_its_quotes(datasette, built_db):
     assert len(response.json()["rows"]) == cell["n_coded"] > 0
     matrix = await datasette.client.get("/bolyst/theme_by_characteristic.json?dimension=landsdel&_shape=objects")
     assert any(r["quotes_path"] == cell["quotes_path"] for r in matrix.json()["rows"])
+
+
+def test_no_retention_rate_because_the_stock_is_not_a_cohort(built_db):
+    """Issue 12 point 4 is blocked: the figure quoted in SOURCES.yaml (refugees_secondary_2014_2022) shows the
+    shipped stock is not a settlement cohort, and no table publishes a «retention» measure."""
+    from bolyst.stats.features import series, total
+
+    stats = pd.read_sql_query("select municipality, indicator, year, value from municipality_stats where "
+                              "indicator in ('refugees_first_settlement_0_4y', 'refugees_settled')", built_db.conn)
+    stock = series(stats, "refugees_first_settlement_0_4y", 2022)
+    settled = total(stats, "refugees_settled", range(2017, 2022))
+    both = pd.concat([stock, settled], axis=1).dropna()
+    both = both[both["refugees_settled"] >= 20]
+    assert (int((both["refugees_first_settlement_0_4y"] > both["refugees_settled"]).sum()), len(both)) == (48, 176)
+    assert not [t for t in built_db.table_names() if "retention" in t]
+    assert not [c.name for t in built_db.table_names() for c in built_db[t].columns if "retention" in c.name]
