@@ -59,9 +59,10 @@ def fit_model(data: pd.DataFrame, spec: ModelSpec) -> tuple[dict, pd.DataFrame, 
 #: The models Bolyst publishes besides the barometer (variables from
 #: :func:`bolyst.stats.features.model_frame`). Withdrawn: the one-year net-migration model on the 2017 job
 #: level (the barometer and its named substitute replace it) and the «retention index», whose numerator
-#: (refugees living in their first municipality with 0–4 years in Norway, a stock that includes family
-#: reunified later) and denominator (refugees settled 2017–2021) are different cohorts; no shipped table
-#: follows a settlement cohort (methods page of this model, «Hvorfor ingen rate for hvor mange som blir»).
+#: (refugees living in their first municipality with 0–4 years in Norway: a stock by years since arrival in
+#: Norway, not since settlement) and denominator (refugees settled 2017–2021) are different groups — the
+#: stock exceeds the settled in 48 of 176 municipalities (SOURCES.yaml, tests/test_analysis.py); no shipped
+#: table follows a settlement cohort (methods page of this model, «Hvorfor ingen rate for hvor mange som blir»).
 MODELS: tuple[ModelSpec, ...] = (
     ModelSpec(
         "refugee_secondary_in", "moved_in_share", ("centrality_index", "log_population"),
