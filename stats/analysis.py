@@ -18,9 +18,10 @@ from .barometer import run as barometer_run
 from .barometer.validate import read_figures
 from .schema_analysis import TABLES as _ANALYSIS
 from .schema_barometer import TABLES as _BAROMETER
+from .schema_models import TABLES as _MODELS
 from .snapshots import DATA_DIR
 
-TABLES = _ANALYSIS + _BAROMETER
+TABLES = _ANALYSIS + _MODELS + _BAROMETER
 _PK = {t.name: t.pk for t in TABLES}
 
 
@@ -113,14 +114,8 @@ def run_comparables(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) ->
 
 def run_models(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict[str, int]:
     frame = features.model_frame(data["municipalities"], data["stats"])
-    terms, residuals, described = [], [], []
-    for spec in models.MODELS:
-        t, r = models.attractiveness(frame, spec)
-        terms.append(t)
-        residuals.append(r)
-        described.append({"id": spec.id, "outcome": spec.outcome, "formula": spec.formula,
-                          "description": spec.description, "n_obs": int(t["n_obs"].iloc[0]), "r2": t["r2"].iloc[0]})
-    return {"models": write(db, "models", pd.DataFrame(described)),
+    fits, terms, residuals = zip(*(models.fit_model(frame, spec) for spec in models.MODELS))
+    return {"models": write(db, "models", pd.DataFrame(list(fits))),
             "model_terms": write(db, "model_terms", pd.concat(terms)),
             "model_residuals": write(db, "model_residuals", pd.concat(residuals))}
 

@@ -13,10 +13,7 @@ import numpy as np
 import pandas as pd
 
 SETTLED_YEARS = range(2021, 2023)  # IMDi settled refugees; 2023 is partial, 2014–2020 often suppressed (< 5)
-RETENTION_YEAR = 2022  # IMDi flyktning_botid_flytting stock, 1 January
-RETENTION_SETTLED = range(2017, 2022)  # settled in the five years before: 0–4 years in Norway on 1 Jan 2022
-NET_MIGRATION_YEARS = (2024, 2025)  # SSB 06913, published on 2024 numbers
-JOBS_YEAR = 2017  # SSB 13470, the only year shipped
+SECONDARY_YEAR = 2022  # IMDi flyktning_botid_flytting (refugees by first settlement municipality), last year
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,7 @@ def comparable_features(municipalities: pd.DataFrame, stats: pd.DataFrame) -> pd
     frame["centrality_index"] = m["centrality_index"].astype(float)
     frame["immigrant_share"] = _ratio(series(stats, "immigrants_reason_all", 2021), pop21, 100)
     frame["refugee_intensity"] = _ratio(total(stats, "refugees_settled", SETTLED_YEARS), pop22, 1000)
-    frame["moved_in_share"] = series(stats, "refugees_moved_in_share", RETENTION_YEAR)
+    frame["moved_in_share"] = series(stats, "refugees_moved_in_share", SECONDARY_YEAR)
     frame["income"] = series(stats, "median_household_income", 2024)
     frame["landsdel"] = m["landsdel"]
     frame["kostra_group"] = m["kostra_group"]
@@ -91,26 +88,20 @@ def comparable_features(municipalities: pd.DataFrame, stats: pd.DataFrame) -> pd
 
 
 def model_frame(municipalities: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
-    """Variables of the published models, one row per municipality (index: number).
+    """Variables of the models in :data:`bolyst.stats.models.MODELS`, one row per municipality (index: number).
 
-    - retention: refugees living in their first settlement municipality with 0–4 years in Norway on
-      1 Jan 2022, per 100 refugees the municipality settled 2017–2021 (retention_n = those settled);
-    - moved_in_share: refugees who moved here, % of refugees living here, 1 Jan 2022 (n = refugees_living);
-    - net_migration_rate: net migration 2024–2025 per 100 inhabitants on 1 Jan 2024;
-    - jobs_per_inhabitant: jobs by place of work Q4 2017 per inhabitant on 1 Jan 2018.
+    - moved_in_share: refugees who moved here, % of refugees living here, 2022 (IMDi);
+    - refugees_living: the refugees living here, 2022 (the share's denominator, its size);
+    - log_population: ln of the population on 1 January 2022 (SSB 07459 on 2024 borders: 1508 Ålesund
+      includes Haram then, as the IMDi numbers do; a missing or zero population stays missing);
+    - centrality_index: SSB's index (2020-based, on 2024 numbers); landsdel.
     """
     m = municipalities.set_index("number").sort_index()
     frame = pd.DataFrame(index=m.index)
-    settled = total(stats, "refugees_settled", RETENTION_SETTLED)
-    frame["retention"] = _ratio(series(stats, "refugees_first_settlement_0_4y", RETENTION_YEAR), settled, 100)
-    frame["retention_n"] = settled
-    frame["moved_in_share"] = series(stats, "refugees_moved_in_share", RETENTION_YEAR)
-    frame["refugees_living"] = series(stats, "refugees_living", RETENTION_YEAR)
-    pop24 = series(stats, "population_06913", NET_MIGRATION_YEARS[0])
-    frame["net_migration_rate"] = _ratio(total(stats, "net_migration", NET_MIGRATION_YEARS), pop24, 100)
-    frame["jobs_per_inhabitant"] = _ratio(series(stats, "jobs", JOBS_YEAR), series(stats, "population_06913",
-                                                                                 JOBS_YEAR + 1), 1)
-    frame["population"] = series(stats, "population")
+    frame["moved_in_share"] = series(stats, "refugees_moved_in_share", SECONDARY_YEAR)
+    frame["refugees_living"] = series(stats, "refugees_living", SECONDARY_YEAR)
+    population = series(stats, "population", SECONDARY_YEAR)
+    frame["log_population"] = np.log(population.where(population > 0))
     frame["centrality_index"] = m["centrality_index"].astype(float)
     frame["landsdel"] = m["landsdel"]
     return frame.reindex(m.index)

@@ -1,35 +1,40 @@
-"""Regression models as tidy tables: Telemarksforsking's attractiveness method (actual − expected).
+"""Cross-section residual models as tidy tables: Telemarksforsking's idea (actual − expected) applied to
+other municipality outcomes.
 
 Telemarksforsking's Attraktivitetsbarometer (seed 003, section 1 «Hvordan måle bostedsattraktivitet?»)
-regresses net migration on job growth; a municipality's attractiveness is the vertical distance between
-its actual value and the value the regression line predicts («avstanden mellom den faktiske og den
-forventede nettoflyttingen gitt arbeidsplassveksten»). :func:`attractiveness` applies the same idea to
-any outcome and structural predictors: OLS, then each municipality's residual with the 95 % prediction
-interval, ranked. The model specifications Bolyst publishes are in :data:`MODELS`.
+ranks municipalities by the vertical distance between the actual value and the value a regression on
+structural factors predicts («avstanden mellom den faktiske og den forventede nettoflyttingen gitt
+arbeidsplassveksten»). The barometer itself is ``stats/barometer/``; :data:`MODELS` are the other
+outcomes Bolyst models the same way. :func:`fit_model` fits one with :func:`bolyst.stats.regression.fit`
+(OLS, HC3, the residual's interval from a variance model in 1/size, empirical-Bayes shrinkage, rank
+intervals) and returns the rows of the ``models``, ``model_terms`` and ``model_residuals`` tables.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
 
-TERM_COLUMNS = ["model", "term", "coef", "se", "pval", "ci_low", "ci_high", "n_obs", "formula", "r2"]
-RESIDUAL_COLUMNS = ["model", "municipality", "actual", "predicted", "residual", "ci_low", "ci_high",
-                    "rank", "n"]
+from . import regression
+
+FIT_COLUMNS = ["id", "outcome", "formula", "description", "period", "size", "min_n", "n_obs", "r2", "r2_adj",
+               "residual_sd", "cov_type", "breusch_pagan_p", "tau2", "noise_k", "condition_number", "n_above",
+               "n_below"]
+TERM_COLUMNS = ["model", *regression.TERM_COLUMNS]
+RESIDUAL_COLUMNS = ["model", "municipality", *regression.ROW_COLUMNS]
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One published model: outcome ~ predictors on the municipalities with at least ``min_n`` cases."""
+    """One published model: outcome ~ predictors on the municipalities with ``size`` ≥ ``min_n``."""
 
     id: str
     outcome: str
     predictors: tuple[str, ...]
     description: str
-    n_column: str | None = None  # the count the outcome is a share of (reported as n)
+    size: str  # the count the outcome is a share of: its noise shrinks with it (reported as n)
+    period: str  # the date or years the outcome describes
     min_n: int = 0
 
     @property
@@ -37,65 +42,34 @@ class ModelSpec:
         return f"{self.outcome} ~ {' + '.join(self.predictors)}"
 
 
-def attractiveness(data: pd.DataFrame, spec: ModelSpec, alpha: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fit ``spec`` by OLS and rank municipalities by actual − predicted.
+def fit_model(data: pd.DataFrame, spec: ModelSpec) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Fit ``spec`` on ``data`` (one row per municipality, indexed by 2024 number): (fit, terms, residuals).
 
-    Model: ``spec.formula`` by ordinary least squares (statsmodels), one observation per municipality
-    (``data`` indexed by 2024 municipality number). Missing values: a municipality missing the outcome,
-    any predictor, or with fewer than ``spec.min_n`` cases in ``spec.n_column`` is left out (listwise
-    deletion); ``n_obs`` says how many remain. Returns ``(terms, residuals)``:
-
-    - terms: one row per coefficient — coef, standard error, p-value, ``1 − alpha`` confidence interval,
-      n_obs, formula and R²;
-    - residuals: one row per municipality — actual, predicted, residual = actual − predicted, and the
-      residual's ``1 − alpha`` prediction interval (actual minus the prediction interval of a new
-      observation with the municipality's predictors: it excludes 0 when the municipality lies outside
-      what its profile predicts), rank (1 = largest positive residual) and n (the count behind the share).
+    Unit: the municipality, each counting once (a population-weighted fit would let the few large ones
+    decide the line). Missing values: a municipality missing the outcome, a predictor or the size, or with
+    a size below ``spec.min_n``, is left out (``n_obs`` says how many remain).
     """
-    columns = [spec.outcome, *_variables(spec.predictors)] + ([spec.n_column] if spec.n_column else [])
-    frame = data[list(dict.fromkeys(columns))].dropna()
-    if spec.n_column:
-        frame = frame[frame[spec.n_column] >= spec.min_n]
-    frame = frame.sort_index()
-    fit = smf.ols(spec.formula, frame).fit()
-    conf = fit.conf_int(alpha=alpha)
-    terms = pd.DataFrame({
-        "model": spec.id, "term": fit.params.index, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
-        "pval": fit.pvalues.to_numpy(), "ci_low": conf[0].to_numpy(), "ci_high": conf[1].to_numpy(),
-        "n_obs": int(fit.nobs), "formula": spec.formula, "r2": fit.rsquared})
-    pred = fit.get_prediction(frame).summary_frame(alpha=alpha)
-    actual = frame[spec.outcome].to_numpy()
-    residuals = pd.DataFrame({
-        "model": spec.id, "municipality": frame.index.to_numpy(), "actual": actual,
-        "predicted": pred["mean"].to_numpy(), "residual": actual - pred["mean"].to_numpy(),
-        "ci_low": actual - pred["obs_ci_upper"].to_numpy(), "ci_high": actual - pred["obs_ci_lower"].to_numpy(),
-        "n": frame[spec.n_column].to_numpy() if spec.n_column else np.nan})
-    order = residuals.sort_values(["residual", "municipality"], ascending=[False, True]).index
-    residuals.loc[order, "rank"] = np.arange(1, len(order) + 1)
-    residuals["rank"] = residuals["rank"].astype(int)
-    return terms[TERM_COLUMNS], residuals[RESIDUAL_COLUMNS]
+    frame = data[data[spec.size] >= spec.min_n].rename_axis("municipality").reset_index()
+    stats, terms, rows = regression.fit(frame, spec.formula, spec.size, key="municipality")
+    fit = {"id": spec.id, "outcome": spec.outcome, "description": spec.description, "period": spec.period,
+           "size": spec.size, "min_n": spec.min_n, **stats}
+    return fit, terms.assign(model=spec.id)[TERM_COLUMNS], rows.assign(model=spec.id)[RESIDUAL_COLUMNS]
 
 
-def _variables(predictors: tuple[str, ...]) -> list[str]:
-    """Column names inside formula terms: 'np.log(population)' → 'population', 'C(landsdel)' → 'landsdel'."""
-    out = []
-    for term in predictors:
-        inner = term.split("(")[-1].rstrip(")") if "(" in term else term
-        out.append(inner.split(",")[0].strip())
-    return out
-
-
-#: The models Bolyst publishes (variables from :func:`bolyst.stats.features.model_frame`). Net migration is
-#: modelled by the barometer (stats/barometer/: job growth per three-year period, 2003–2016) and, after
-#: 2016, by its named substitute; the earlier one-year model on the 2017 job level is withdrawn. The
-#: «retention index» is withdrawn too: its numerator (refugees living in their first municipality with 0–4
-#: years in Norway, a stock that includes family reunified later) and its denominator (refugees settled
-#: 2017–2021) are different cohorts, and no shipped table follows a settlement cohort over time.
+#: The models Bolyst publishes besides the barometer (variables from
+#: :func:`bolyst.stats.features.model_frame`). Withdrawn: the one-year net-migration model on the 2017 job
+#: level (the barometer and its named substitute replace it) and the «retention index», whose numerator
+#: (refugees living in their first municipality with 0–4 years in Norway: a stock by years since arrival in
+#: Norway, not since settlement) and denominator (refugees settled 2017–2021) are different groups — the
+#: stock exceeds the settled in 48 of 176 municipalities (SOURCES.yaml, tests/test_analysis.py); no shipped
+#: table follows a settlement cohort (methods page of this model, «Hvorfor ingen rate for hvor mange som blir»).
 MODELS: tuple[ModelSpec, ...] = (
     ModelSpec(
-        "refugee_secondary_in", "moved_in_share", ("centrality_index", "np.log(population)"),
+        "refugee_secondary_in", "moved_in_share", ("centrality_index", "log_population"),
         "Which municipalities attract refugees settled elsewhere more than their centrality and size predict. "
-        "Outcome: refugees who moved here as % of refugees living here, 1 Jan 2022 (IMDi). Municipalities "
-        "with fewer than 20 refugees living there are left out.",
-        n_column="refugees_living", min_n=20),
+        "Outcome: refugees who moved here after settlement in another municipality, as % of refugees living "
+        "here, 2022 (IMDi flyktning_botid_flytting). Predictors: SSB centrality index (2020-based) and ln "
+        "population 1 January 2022 (SSB 07459). Municipalities with fewer than 20 refugees living there are "
+        "left out; the residual's interval allows for the noise of a share of that many refugees.",
+        size="refugees_living", period="2022", min_n=20),
 )

@@ -1,4 +1,5 @@
-"""Tables of the stats stage's analyses: place links, profiles, comparables, models, matrix, reproductions.
+"""Tables of the stats stage's analyses: place links, profiles, comparables, matrix, reproductions (the
+residual models' tables are in ``schema_models.py``, the barometer's in ``schema_barometer.py``).
 
 Declared here and appended to :data:`bolyst.stats.schema.TABLES` / ``QUERIES`` (see the end of that file).
 """
@@ -124,55 +125,6 @@ COMPARABLE_CONTRIBUTIONS = Table(
     pk=("municipality", "comparable", "indicator"), facets=("indicator",),
 )
 
-MODELS = Table(
-    "models", "Regression models of municipality outcomes (Telemarksforsking's attractiveness method: actual − "
-              "predicted from structural factors).",
-    (
-        C("id", str, "Model id."),
-        C("outcome", str, "The outcome variable."),
-        C("formula", str, "statsmodels formula (OLS)."),
-        C("description", str, "What the model asks, its variables, sources, years and exclusions."),
-        C("n_obs", int, "Municipalities in the fit."),
-        C("r2", float, "R² of the fit."),
-    ),
-    pk=("id",), label_column="id",
-)
-
-MODEL_TERMS = Table(
-    "model_terms", "Coefficients of each model, one row per term.",
-    (
-        C("model", str, "The model.", fk="models"),
-        C("term", str, "Term of the formula ('Intercept', a variable or a transformed variable)."),
-        C("coef", float, "OLS coefficient."),
-        C("se", float, "Standard error."),
-        C("pval", float, "Two-sided p-value (t test)."),
-        C("ci_low", float, "Lower bound of the 95 % confidence interval."),
-        C("ci_high", float, "Upper bound of the 95 % confidence interval."),
-        C("n_obs", int, "Municipalities in the fit."),
-        C("formula", str, "The model's formula."),
-        C("r2", float, "R² of the model."),
-    ),
-    pk=("model", "term"), facets=("model",),
-)
-
-MODEL_RESIDUALS = Table(
-    "model_residuals", "Each municipality's actual value, the value its profile predicts, and the difference "
-                       "(the attractiveness index), ranked.",
-    (
-        C("model", str, "The model.", fk="models"),
-        C("municipality", str, "The municipality.", fk=M),
-        C("actual", float, "Observed outcome."),
-        C("predicted", float, "Outcome predicted from the model's structural factors."),
-        C("residual", float, "actual − predicted: above 0 does better than its profile predicts."),
-        C("ci_low", float, "Lower bound of the residual's 95 % prediction interval (actual − upper prediction bound)."),
-        C("ci_high", float, "Upper bound (actual − lower prediction bound); an interval excluding 0 means the "
-                            "municipality lies outside what its profile predicts."),
-        C("rank", int, "1 = largest positive residual."),
-        C("n", float, "Cases behind the outcome (refugees settled or living, inhabitants)."),
-    ),
-    pk=("model", "municipality"), facets=("model",), sort="rank",
-)
-
 EXCERPT_CHARACTERISTICS = Table(
     "excerpt_characteristics", "One category per excerpt and dimension, from the municipalities the source places "
                                "it in (exact and profile links, not mentions) and from its speaker and source. "
@@ -264,5 +216,5 @@ REPRODUCTIONS = Table(
 )
 
 TABLES = (PROFILES, PROFILE_MUNICIPALITIES, PROFILE_STATS, EXCERPT_PLACES, COMPARISON_INDICATORS,
-          COMPARISON_VALUES, COMPARABLES, COMPARABLE_CONTRIBUTIONS, MODELS, MODEL_TERMS, MODEL_RESIDUALS,
+          COMPARISON_VALUES, COMPARABLES, COMPARABLE_CONTRIBUTIONS,
           EXCERPT_CHARACTERISTICS, MATRIX_CODINGS, THEME_MATRIX, THEME_MATRIX_SOURCES, REPRODUCTIONS)

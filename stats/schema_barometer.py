@@ -1,4 +1,5 @@
 """Tables of the barometer (stats/barometer/): fits, terms, residuals with intervals, validation figures.
+The columns every residual model has are declared once in ``schema_models.py``.
 
 Appended to :data:`bolyst.stats.schema.TABLES` (end of that file); written by ``analysis.run_barometer``.
 """
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 from bolyst.corpus.shape import Column as C
 from bolyst.corpus.shape import Table
+
+from .schema_models import fit_columns, residual_columns, term_columns
 
 _MODEL = "barometer (Telemarksforsking's Attraktivitetsbarometer, 2003–2016, 2017 municipalities) or " \
          "flyttestruktur (the substitute after 2016: no job growth, 2024 municipalities — not the barometer)."
@@ -17,19 +20,7 @@ BAROMETER_FITS = Table(
     (
         C("model", str, "Model: " + _MODEL),
         C("period", str, "Three-year period, e.g. '2008–2010' (calendar years, both included)."),
-        C("formula", str, "statsmodels formula (OLS; coefficient standard errors HC3)."),
-        C("n_obs", int, "Municipalities in the fit (missing outcome or predictor: left out)."),
-        C("r2", float, "R²."),
-        C("r2_adj", float, "Adjusted R²."),
-        C("residual_sd", float, "Standard deviation of the residuals (percentage points)."),
-        C("cov_type", str, "Covariance of the coefficients: HC3 (robust to unequal variance)."),
-        C("breusch_pagan_p", float, "p-value of the Breusch–Pagan test of constant residual variance (small = "
-                                    "the variance differs, which the intervals allow for)."),
-        C("tau2", float, "τ²: variance of true attractiveness, from residual² = τ² + k / population."),
-        C("noise_k", float, "k: noise variance × population (a municipality of n inhabitants has noise k / n)."),
-        C("condition_number", float, "Condition number of the design (collinearity check)."),
-        C("n_above", int, "Municipalities whose residual's 95 % interval (residual ± 1.96 residual_se) lies above 0."),
-        C("n_below", int, "Municipalities whose interval lies below 0."),
+        *fit_columns(),
     ),
     pk=("model", "period"), facets=("model",),
 )
@@ -42,11 +33,7 @@ BAROMETER_TERMS = Table(
         C("term", str, "Intercept, job_growth (own private job growth, %), neighbour_job_growth (municipalities "
                        "within 40 km, %), log_population (ln inhabitants 1 Jan of the first year), "
                        "centrality_index (SSB, standing in for labour-market integration)."),
-        C("coef", float, "Coefficient (percentage points of net migration per unit)."),
-        C("se", float, "HC3 standard error."),
-        C("pval", float, "Two-sided p-value (HC3, normal)."),
-        C("ci_low", float, "Lower bound of the 95 % confidence interval."),
-        C("ci_high", float, "Upper bound of the 95 % confidence interval."),
+        *term_columns(),
     ),
     pk=("model", "period", "term"), facets=("model", "period", "term"),
 )
@@ -73,21 +60,7 @@ BAROMETER_RESIDUALS = Table(
         C("neighbour_job_growth", float, "The same for municipalities within 40 km, % (empty after 2016)."),
         C("log_population", float, "ln(population)."),
         C("centrality_index", float, "SSB centrality index (2020-based; the substitute for labour-market integration)."),
-        C("actual", float, "Observed outcome (= net_migration_rate)."),
-        C("predicted", float, "Outcome the regression predicts from the predictors."),
-        C("residual", float, "actual − predicted, percentage points: the attractiveness index."),
-        C("residual_se", float, "√(k/population + var(predicted)): the residual's standard error as an estimate of "
-                                "attractiveness (noise of a municipality that size plus the fit's uncertainty)."),
-        C("pi_low", float, "residual − 1.96 × residual_se."),
-        C("pi_high", float, "residual + 1.96 × residual_se."),
-        C("verdict", str, "above / below (the interval excludes 0) or not_distinguishable (from the middle)."),
-        C("eb_residual", float, "Empirical-Bayes residual: residual × τ² / (τ² + k/population)."),
-        C("eb_sd", float, "Posterior standard deviation of eb_residual."),
-        C("rank", int, "Rank by eb_residual within the period (1 = most attractive)."),
-        C("rank_best", int, "Best rank within the 95 % posterior interval."),
-        C("rank_worst", int, "Worst rank within the 95 % posterior interval."),
-        C("residual_rank", int, "Rank by the raw residual (as Telemarksforsking ranks; for comparison only)."),
-        C("funnel_limit", float, "1.96 × √(k/population): the funnel plot's 95 % control limit for this size."),
+        *residual_columns("population", "percentage points, the attractiveness index"),
     ),
     pk=("model", "period", "unit"), facets=("model", "period", "verdict"), sort="rank",
 )

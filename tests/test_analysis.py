@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from bolyst.stats.features import NUMERIC
 from bolyst.stats.gazetteer import STOPLIST
@@ -59,16 +60,23 @@ def test_comparables_are_symmetric_and_explained(built_db):
     assert indicators == set(NUMERIC) | {"landsdel"}
 
 
-def test_model_residuals_are_actual_minus_predicted_and_ranked(built_db):
+def test_model_residuals_are_actual_minus_predicted_with_intervals_and_ranked(built_db):
     for model in ("refugee_secondary_in",):
         rows = list(built_db.query("select * from model_residuals where model = ? order by rank", [model]))
-        n_obs = built_db.execute("select n_obs from models where id = ?", [model]).fetchone()[0]
-        assert len(rows) == n_obs > 100
+        fit = next(built_db.query("select * from models where id = ?", [model]))
+        assert len(rows) == fit["n_obs"] > 100 and 0 < fit["r2"] < 1 and fit["cov_type"] == "HC3"
+        assert min(r["n"] for r in rows) >= fit["min_n"] == 20
         residuals = np.array([r["residual"] for r in rows])
         assert np.allclose(residuals, [r["actual"] - r["predicted"] for r in rows])
-        assert (np.diff(residuals) <= 0).all()
-        assert all(r["ci_low"] < r["residual"] < r["ci_high"] for r in rows)
         assert abs(residuals.mean()) < 1e-8  # OLS with an intercept: residuals sum to 0
+        assert (np.diff([r["eb_residual"] for r in rows]) <= 0).all()
+        assert all(r["pi_low"] < r["residual"] < r["pi_high"] and r["rank_best"] <= r["rank"] <= r["rank_worst"]
+                   for r in rows)
+        # Smaller counts, wider intervals: the residual's standard error falls as n grows.
+        by_n = sorted(rows, key=lambda r: r["n"])
+        assert by_n[0]["residual_se"] > by_n[-1]["residual_se"]
+        verdicts = {v: sum(r["verdict"] == v for r in rows) for v in ("above", "below")}
+        assert (verdicts["above"], verdicts["below"]) == (fit["n_above"], fit["n_below"])
 
 
 def test_theme_matrix_counts_match_the_cell_quotes(built_db):
@@ -107,3 +115,19 @@ async def test_matrix_cell_links_to_its_quotes(datasette, built_db):
     assert len(response.json()["rows"]) == cell["n_coded"] > 0
     matrix = await datasette.client.get("/bolyst/theme_by_characteristic.json?dimension=landsdel&_shape=objects")
     assert any(r["quotes_path"] == cell["quotes_path"] for r in matrix.json()["rows"])
+
+
+def test_no_retention_rate_because_the_stock_is_not_a_cohort(built_db):
+    """Issue 12 point 4 is blocked: the figure quoted in SOURCES.yaml (refugees_secondary_2014_2022) shows the
+    shipped stock is not a settlement cohort, and no table publishes a «retention» measure."""
+    from bolyst.stats.features import series, total
+
+    stats = pd.read_sql_query("select municipality, indicator, year, value from municipality_stats where "
+                              "indicator in ('refugees_first_settlement_0_4y', 'refugees_settled')", built_db.conn)
+    stock = series(stats, "refugees_first_settlement_0_4y", 2022)
+    settled = total(stats, "refugees_settled", range(2017, 2022))
+    both = pd.concat([stock, settled], axis=1).dropna()
+    both = both[both["refugees_settled"] >= 20]
+    assert (int((both["refugees_first_settlement_0_4y"] > both["refugees_settled"]).sum()), len(both)) == (48, 176)
+    assert not [t for t in built_db.table_names() if "retention" in t]
+    assert not [c.name for t in built_db.table_names() for c in built_db[t].columns if "retention" in c.name]

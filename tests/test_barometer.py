@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bolyst.stats import regression
 from bolyst.stats.barometer import data, model, validate
 from bolyst.stats.snapshots import DATA_DIR
 
@@ -90,7 +91,7 @@ def test_variance_model_shrinkage_and_rank_intervals_by_formula():
     assert rows["funnel_limit"].to_numpy() == pytest.approx(1.959964 * np.sqrt(noise))
     assert (rows["rank_best"] <= rows["rank"]).all() and (rows["rank"] <= rows["rank_worst"]).all()
     # Hand example: values 3, 2, 1 with intervals ±0.5 (no overlap) and a wide middle one.
-    rank, best, worst = model.rank_interval(np.array([3.0, 2.0, 1.0]), np.array([2.5, 0.0, 0.5]),
+    rank, best, worst = regression.rank_interval(np.array([3.0, 2.0, 1.0]), np.array([2.5, 0.0, 0.5]),
                                             np.array([3.5, 4.0, 1.5]))
     assert rank.tolist() == [1, 2, 3] and best.tolist() == [1, 1, 3] and worst.tolist() == [1, 3, 3]
 

@@ -190,7 +190,7 @@ AXE = "axe_playwright_python/axe.min.js"
 AXE_PAGES = ("/-/bolyst/", "/-/bolyst/themes/", "/-/bolyst/code/retain/", "/-/bolyst/municipalities/",
              "/-/bolyst/municipality/3427/", "/-/bolyst/municipality/3427/compare/", "/-/bolyst/sources/",
              "/-/bolyst/source/nibr-derfor-blir-vi-her/", "/-/bolyst/reliability/", "/-/bolyst/search/?q=bolig",
-             "/-/bolyst/methods/barometer/", "/-/bolyst/en/municipality/3427/", "/-/bolyst/en/search/?q=housing",
+             "/-/bolyst/methods/barometer/", "/-/bolyst/methods/refugee_secondary_in/", "/-/bolyst/en/municipality/3427/", "/-/bolyst/en/search/?q=housing",
              "/-/bolyst/no-such-page/")
 
 

@@ -62,3 +62,60 @@ def test_municipality_page_shows_barometer_with_rank_interval(store, built_db) -
         "and unit = '0235'").fetchone()
     assert first.find_all("td")[5].get_text(" ", strip=True) == f"{rank} ({best}–{worst} av {n})"
     assert section.find("a", href=lambda h: h and "methods/barometer" in h) is not None
+
+
+def test_refugee_model_methods_page(store, built_db) -> None:
+    html = page(store, "methods/refugee_secondary_in/")
+    assert "Tiltrekker flyktninger bosatt andre steder" in html.h1.get_text()
+    fit = next(built_db.query("select * from models where id = 'refugee_secondary_in'"))
+    [row] = html.find(id="fit").find_parent("section").find("table").tbody.find_all("tr")
+    cells = [td.get_text() for td in row.find_all("td")]
+    assert row.th.get_text() == "2022" and cells[0] == str(fit["n_obs"])
+    assert cells[1] == f"{fit['r2']:.3f}".replace(".", ",") and cells[4] == f"{fit['breusch_pagan_p']:.2g}".replace(".", ",")
+    se = built_db.execute("select se from model_terms where model = 'refugee_secondary_in' and term = 'centrality_index'"
+                          ).fetchone()[0]
+    coefficients = html.find(id="fit").find_parent("section").find_all("table")[1]
+    assert f"({se:.3f})".replace(".", ",") in coefficients.get_text()
+    funnel = html.find(id="funnel").find_parent("section")
+    assert len(funnel.find_all("circle")) == fit["n_obs"]
+    assert "Flyktninger bosatt" in [th.get_text() for th in funnel.find_all("th")]  # the size the noise follows
+    first = html.find(id="extremes").find_parent("section").tbody.find("tr")
+    top = next(built_db.query("select r.*, m.name from model_residuals r join municipalities m on m.number = "
+                              "r.municipality where model = 'refugee_secondary_in' and rank = 1"))
+    assert first.td.get_text(" ", strip=True) == f"1 ({top['rank_best']}–{top['rank_worst']} av {fit['n_obs']})"
+    assert first.th.a.get_text() == top["name"]
+    retention = html.find(id="retention").find_parent("section")
+    assert "samme kull i samme kommune" in retention.get_text()
+    assert "for hver bosettingskommune og hvert bosettingsår" in retention.get_text()
+    data = html.find(id="data").find_parent("section")
+    csv = [a["href"] for a in data.find_all("a") if a.get_text() == "CSV"]
+    assert [h.split("/")[-1] for h in csv] == ["models.csv?_stream=on&id=refugee_secondary_in",
+                                              "model_terms.csv?_stream=on&model=refugee_secondary_in",
+                                              "model_residuals.csv?_stream=on&model=refugee_secondary_in"]
+    assert "significant" not in html.get_text().casefold()
+
+
+def test_refugee_model_methods_page_in_english(store) -> None:
+    html = BeautifulSoup(render_target(store, resolve("methods/refugee_secondary_in/"), lang="en"), "html.parser")
+    assert "Attracts refugees settled elsewhere" in html.h1.get_text()
+    assert html.find(id="retention").get_text() == "Why no rate of how many stay?"
+    assert "Refugees living there" in [th.get_text() for th in html.find(id="funnel").find_parent("section")
+                                       .find_all("th")]
+
+
+def test_municipality_page_shows_the_refugee_model_with_interval_and_rank_interval(store, built_db) -> None:
+    html = page(store, "municipality/3209/")
+    section = html.find(id="model-refugee_secondary_in").find_parent("section")
+    r = next(built_db.query("select * from model_residuals where model = 'refugee_secondary_in' "
+                            "and municipality = '3209'"))
+    text = section.get_text(" ", strip=True)
+    assert f"{r['rank']} ({r['rank_best']}–{r['rank_worst']} av 309)" in text
+    assert {"above": "Bedre enn forventet", "below": "Svakere enn forventet"}.get(r["verdict"], "Ikke til å skille") in text
+    assert section.find("a", href=lambda h: h and "methods/refugee_secondary_in" in h) is not None
+
+
+def test_home_page_lists_every_methods_page(store) -> None:
+    html = page(store, "")
+    links = [a["href"] for a in html.select("ul.methods a")]
+    assert links == ["methods/barometer/index.html", "methods/flyttestruktur/index.html",
+                     "methods/refugee_secondary_in/index.html"]

@@ -52,3 +52,22 @@ async def test_profile_of_an_ambiguous_name_is_empty_and_current_names_win(datas
     assert {r["municipality"] for r in haram} == {"1580"}
     alesund = await profile(datasette, "Ålesund")  # current 1508; historical 1507 also covered today's Haram
     assert {(r["municipality"], r["name"]) for r in alesund} == {("1508", "Ålesund")}
+
+
+async def test_every_model_table_is_described_and_exports_csv(datasette, built_db):
+    """Point 7 of issue 12: model tables in Datasette with column descriptions, and CSV of every row."""
+    import csv
+    import io
+
+    from bolyst.stats import schema_barometer, schema_models
+
+    tables = build_metadata("bolyst")["databases"]["bolyst"]["tables"]
+    for table in schema_models.TABLES + schema_barometer.TABLES:
+        described = tables[table.name]
+        assert described["description"] and set(described["columns"]) == {c.name for c in table.columns}
+        assert all(described["columns"].values())
+        response = await datasette.client.get(f"/bolyst/{table.name}.csv", params={"_stream": "on"})
+        assert response.status_code == 200, response.text
+        rows = list(csv.reader(io.StringIO(response.text)))
+        assert set(rows[0]) >= {c.name for c in table.columns}
+        assert len(rows) - 1 == built_db[table.name].count > 0

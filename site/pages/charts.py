@@ -231,8 +231,11 @@ class FunnelPoint:
 
 def funnel_chart(title: str, desc: str, points: Sequence[FunnelPoint], noise_k: float, *, z: float = 1.959964,
                  unit: str = "", source: str = "", links: tuple[tuple[str, str], ...] = (),
-                 lang: str = "nb") -> Chart:
+                 size_label: str = "", lang: str = "nb") -> Chart:
     """Funnel plot: value against population (log axis) with control limits ±z·√(k/population) around 0.
+
+    ``population`` is whatever count the value's noise shrinks with; ``size_label`` names it in the chart's
+    table (default: inhabitants, in the page's language).
 
     Points outside the 95 % limits are drawn filled; ``highlight`` marks the page's subject.
     """
@@ -272,6 +275,8 @@ def funnel_chart(title: str, desc: str, points: Sequence[FunnelPoint], noise_k: 
         parts.append(_no_data(width, height, lang))
     parts.append("</svg>")
     head = tuple(translate(lang, m) for m in (N_("Kommune"), N_("Innbyggere"), N_("Verdi"), N_("95 %-grense")))
+    if size_label:
+        head = (head[0], size_label, *head[2:])
     rows = tuple((p.label, _fmt(p.population, lang=lang), _fmt(p.value, lang=lang),
                   _fmt(z * (noise_k / p.population) ** 0.5, lang=lang))
                  for p in sorted(pts, key=lambda p: p.population))

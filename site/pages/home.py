@@ -8,6 +8,7 @@ from .charts import Bar, bar_chart
 
 from .finder import finder
 from .links import Links
+from .methods import METHODS, method_keys
 from .quotes import labelled
 from .render import role
 from .store import Store
@@ -42,4 +43,5 @@ def home_page(store: Store, key: None, link: Links) -> dict[str, Any]:
         "places_linked": store.run("places_linked"), "indicators": store.run("indicators", cache=True),
         "search_examples": SEARCH_EXAMPLES, "example": labelled(store, store.run("example_quote")).first,
         "municipalities": store.run("municipalities", cache=True), "finder": finder(store, link),
+        "methods": [(key, link.t(METHODS[key].title)) for key in method_keys(store)],
     }

@@ -161,13 +161,13 @@ STATS = {
         where cc.municipality = :municipality order by cc.comparable, cc.share desc, cc.indicator""",
                                       ("comparable_contributions.share", "comparison_indicators.label")),
     "residuals": Query("""
-        select r.model, o.outcome, o.description, o.r2, o.n_obs, r.actual, r.predicted, r.residual,
-               r.ci_low, r.ci_high, r.rank, r.n,
+        select r.model, o.outcome, o.description, o.period, o.r2, o.n_obs, r.actual, r.predicted, r.residual,
+               r.pi_low, r.pi_high, r.verdict, r.eb_residual, r.eb_sd, r.rank, r.rank_best, r.rank_worst, r.n,
                (select count(*) from model_residuals r2 where r2.model = r.model) as ranked
         from model_residuals r join models o on o.id = r.model
         where r.municipality = :municipality order by r.model""",
-                       ("model_residuals.residual", "model_residuals.ci_low", "model_residuals.rank",
-                        "models.outcome", "models.description")),
+                       ("model_residuals.residual", "model_residuals.pi_low", "model_residuals.rank_best",
+                        "models.outcome", "models.description", "models.period")),
     "municipality_excerpts": Query(f"""
         select {QUOTE_COLUMNS}, x.relation, x.link_type, x.reason
         from municipality_quotes x join excerpts e on e.id = x.excerpt

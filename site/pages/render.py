@@ -40,6 +40,14 @@ def num(value: Any, decimals: int | None = None, lang: str = "nb") -> str:
     return text if lang == "en" else text.replace(".", ",")
 
 
+def sig(value: Any, digits: int = 2, lang: str = "nb") -> str:
+    """A small number (a p-value) to ``digits`` significant digits, in the page's decimal sign: 0,06 / 1,2e−05."""
+    if value is None:
+        return "–"
+    text = f"{value:.{digits}g}".replace("-", "−")
+    return text if lang == "en" else text.replace(".", ",")
+
+
 def pct(value: Any, decimals: int = 0, lang: str = "nb") -> str:
     """A share 0–1 as a percentage."""
     if value is None:
@@ -114,6 +122,7 @@ def filters(lang: str) -> dict[str, Any]:
     return {
         "num": lambda value, decimals=None: num(value, decimals, lang),
         "pct": lambda value, decimals=0: pct(value, decimals, lang),
+        "sig": lambda value, digits=2: sig(value, digits, lang),
         "signed": lambda value, decimals=2: signed(value, decimals, lang),
         "role": lambda value: role(value, lang),
         "langname": lambda value: langname(value, lang),
