@@ -209,3 +209,17 @@ def test_reliability_page_shows_the_measured_agreement(site: Path, built_db) -> 
     assert [td.get_text(strip=True) for td in english.select("td")][2] == f"{kappa['push']:.2f}"
     assert "lead-researcher" in heldout_table.get_text()
     assert page.select_one("a[href*='reliability_kappa']") is not None or "agreement_kappa" in page.get_text()
+
+
+def test_code_page_counts_speakers_beside_excerpts_and_links_the_split_by_source(site: Path, built_db) -> None:
+    """Matrix inference (issue 12.5): nested excerpts of one speaker are not independent, and a group's share may be
+    one source's: the data table says how many speakers, and each chart links the same counts per source."""
+    row = built_db.execute("select category, n_coded, n_excerpts, n_speakers_coded, n_speakers from theme_matrix "
+                           "where code = 'retain' and dimension = 'speaker_role' and category = 'refugee'").fetchone()
+    assert row and row[3] <= row[1] and row[4] <= row[2]
+    page = soup(site, "code/retain/index.html")
+    figure = next(f for f in page.select("#prevalence ~ figure.chart") if "speaker_role" in str(f))
+    cells = {tr.th.get_text(): tr.find_all("td")[-1].get_text() for tr in figure.select("details tbody tr")}
+    assert cells["flyktning"] == f"{row[1]} av {row[2]} utdrag, fra {row[3]} av {row[4]} talere"
+    assert figure.select("figcaption .links a")[-1]["href"].endswith(
+        "/theme_matrix_sources?code=retain&dimension=speaker_role")

@@ -170,8 +170,9 @@ def test_theme_matrix_chart_with_data_table(synthetic_site: Path) -> None:
     assert rows == [["Østlandet", "–", "1 av 2 utdrag"], ["ukjent", "–", "0 av 2 utdrag"]]
     assert svg.select("rect.bar") == [] and [t.get_text() for t in svg.select("text.val")] == [
         "1 av 2 utdrag (n < 5)", "0 av 2 utdrag (n < 5)"]
-    assert figure.select_one("figcaption .links a")["href"] == (
-        "http://127.0.0.1:8001/synthetic/theme_matrix?code=push&dimension=landsdel")
+    assert [a["href"] for a in figure.select("figcaption .links a")] == [
+        "http://127.0.0.1:8001/synthetic/theme_matrix?code=push&dimension=landsdel",
+        "http://127.0.0.1:8001/synthetic/theme_matrix_sources?code=push&dimension=landsdel"]
 
 
 def test_municipality_page_numbers_link_to_their_rows(synthetic_site: Path, synthetic_db_path: Path) -> None:

@@ -26,6 +26,7 @@ class Bar:
     value: float | None  # share 0–1 or a plain number
     note: str = ""  # e.g. "3 av 12"
     n: int | None = None  # the group's size behind a share: below MIN_N the share is not drawn
+    detail: str = ""  # the data table's longer account of the note, e.g. "3 av 12 utdrag, fra 2 av 9 talere"
 
 
 #: Smallest group whose share is drawn as a bar; smaller groups show their count ("3 av 4") instead.
@@ -107,7 +108,7 @@ def bar_chart(title: str, desc: str, bars: Sequence[Bar], *, percent: bool = Tru
         parts.append(f'<line x1="{x(0.0):.1f}" y1="2" x2="{x(0.0):.1f}" y2="{height - 4}" class="axis"/>')
     parts.append("</svg>")
     rows = tuple((b.label, "–" if percent and b.n is not None and b.n < MIN_N else _fmt(b.value, percent, lang),
-                  b.note) for b in bars)
+                  b.detail or b.note) for b in bars)
     head = tuple(translate(lang, m) for m in (N_("Gruppe"), N_("Verdi"), N_("Grunnlag")))
     return Chart(title, desc, Markup("".join(parts)), head, rows, source, links)
 

@@ -118,13 +118,19 @@ def prevalence_charts(result: Result, code: dict, link: Links) -> list[Chart]:
         if not rows:
             continue
         bars = [Bar(_group_label(dim, r["category"], link), r["share"],
-                    link.t("%(n)s av %(of)s utdrag", n=r["n_coded"], of=r["n_excerpts"]), n=r["n_excerpts"])
+                    link.t("%(n)s av %(of)s utdrag", n=r["n_coded"], of=r["n_excerpts"]), n=r["n_excerpts"],
+                    detail="" if r["n_speakers"] is None else link.t(
+                        "%(n)s av %(of)s utdrag, fra %(s)s av %(speakers)s talere", n=r["n_coded"],
+                        of=r["n_excerpts"], s=r["n_speakers_coded"], speakers=r["n_speakers"]))
                 for r in rows]
         title = link.t("«%(code)s» etter %(what)s", code=label, what=link.t(words))
         desc = link.t("Andel utdrag i hver gruppe som har koden %(code)s.", code=label)
         charts.append(bar_chart(title, desc, bars, source=_test_note(rows[0], link),
                                 links=((link.t("Tabellen"), link.table("theme_matrix", code=code["id"],
-                                                                       dimension=dim)),), lang=link.lang))
+                                                                       dimension=dim)),
+                                       # the same counts per source document: is a group's share one source's?
+                                       (link.t("Etter kilde"), link.table("theme_matrix_sources", code=code["id"],
+                                                                          dimension=dim))), lang=link.lang))
     return charts
 
 

@@ -201,9 +201,11 @@ CODING = {
     "code_matrix_total": Query("select count(*) as n from matrix_codings where code = :code",
                                ("matrix_codings.code",)),
     "code_matrix": Query("""
-        select dimension, category, n_excerpts, n_coded, share, test, statistic, pval, qval, warning
+        select dimension, category, n_excerpts, n_coded, n_speakers, n_speakers_coded, share, test, statistic,
+               pval, qval, warning
         from theme_matrix where code = :code order by dimension, category""",
-                         ("theme_matrix.n_coded", "theme_matrix.pval", "theme_matrix.warning")),
+                         ("theme_matrix.n_coded", "theme_matrix.n_speakers_coded", "theme_matrix.pval",
+                          "theme_matrix.warning")),
     "code_quotes": Query(f"""
         with recursive {ANCESTORS},
         mine as (select excerpt, max(review_state = 'confirmed') as confirmed, max(score) as score from codings
