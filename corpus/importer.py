@@ -11,7 +11,7 @@ under an id that exists is refused unless ``replace`` (the old version is then k
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,18 +120,23 @@ def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = (), *, re
 
 
 def import_files(paths: list[Path], corpus_dir: Path, shipped: Sequence[Path] = (), *, replace: bool = False,
-                 encoding: str | None = None) -> list[ImportResult]:
+                 encoding: str | None = None,
+                 done: Callable[[list[ImportResult]], None] | None = None) -> list[ImportResult]:
     """Import each file into ``corpus_dir`` on its own; a failure is returned as a result with ``error``,
-    never raised. Source ids of the ``shipped`` corpus folders (read-only layers) cannot be reused."""
+    never raised. Source ids of the ``shipped`` corpus folders (read-only layers) cannot be reused.
+    ``done(results)`` hears each file's results as soon as that file is written (progress, streamed output)."""
     taken = {p.name for folder in shipped if (Path(folder) / "sources").is_dir()
              for p in (Path(folder) / "sources").iterdir() if p.is_dir()}
     results: list[ImportResult] = []
     for path in paths:
         try:
-            results += import_file(Path(path), Path(corpus_dir), taken, replace=replace, encoding=encoding)
+            mine = import_file(Path(path), Path(corpus_dir), taken, replace=replace, encoding=encoding)
         except BolystError as exc:
-            results.append(ImportResult(Path(path), error=exc))
+            mine = [ImportResult(Path(path), error=exc)]
         except OSError as exc:
-            results.append(ImportResult(Path(path), error=BolystError(
-                f"cannot read or write ({exc.strerror or exc})", path=path, fix="check the file and the folder")))
+            mine = [ImportResult(Path(path), error=BolystError(
+                f"cannot read or write ({exc.strerror or exc})", path=path, fix="check the file and the folder"))]
+        results += mine
+        if done is not None:
+            done(mine)
     return results

@@ -206,22 +206,31 @@ def import_(files: tuple[Path, ...], corpus_dir: Path | None, coding_dir: Path |
 
     from .export import echo_qdpx_imports
 
+    from .progress import Progress
+
     project = with_folders(current_project(), corpus_dir, coding_dir)
     qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
     project.writable("bolyst import", project.corpus_dir, *([project.decisions_dir] if qdpx else []))
-    results = (import_files([f for f in files if f not in qdpx], project.corpus_dir, project.corpus_dirs[:-1],
-                            replace=replace, encoding=encoding)
-               if len(qdpx) < len(files) else [])
-    failed = echo_qdpx_imports(qdpx, project, coder)
-    for result in results:
-        if result.error:
-            failed += 1
-            click.secho(f"✗ {result.path}", fg="red", err=True)
-            click.echo("  " + str(result.error).replace("\n", "\n  "), err=True)
-        elif result.unchanged:
-            click.echo(f"= {result.path}: already imported ({result.target})")
-        else:
-            click.secho(f"✓ {result.path}: {result.excerpts} excerpts → {result.target}", fg="green")
+    plain = [f for f in files if f not in qdpx]
+    failed = 0
+
+    def report(results) -> None:  # each file's lines as soon as it is written, above the progress bar
+        nonlocal failed
+        for result in results:
+            if result.error:
+                failed += 1
+                step.write(click.style(f"✗ {result.path}", fg="red"), err=True)
+                step.write("  " + str(result.error).replace("\n", "\n  "), err=True)
+            elif result.unchanged:
+                step.write(f"= {result.path}: already imported ({result.target})")
+            else:
+                step.write(click.style(f"✓ {result.path}: {result.excerpts} excerpts → {result.target}", fg="green"))
+        step(1)
+
+    with Progress("import", total=len(plain), unit="files") as step:
+        results = import_files(plain, project.corpus_dir, project.corpus_dirs[:-1], replace=replace,
+                               encoding=encoding, done=report) if plain else []
+    failed += echo_qdpx_imports(qdpx, project, coder)
     if failed:
         click.echo(f"{failed} of {len(results) + len(qdpx)} file(s) had errors; the others were imported.", err=True)
         sys.exit(1)

@@ -26,6 +26,14 @@ class Progress:
         if self.bar is not None:
             self.bar.update(n)
 
+    def write(self, line: str, err: bool = False) -> None:
+        """A line of output that does not tear the bar (tqdm clears and redraws it around the line)."""
+        if self.bar is not None:
+            self.bar.clear()
+        click.echo(line, err=err)
+        if self.bar is not None:
+            self.bar.refresh()
+
     def __enter__(self) -> Progress:
         return self
 
