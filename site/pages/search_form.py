@@ -8,6 +8,7 @@ from typing import Any
 from .links import MOUNT, Links
 from .store import Store
 
+#: The longest search a form accepts; the server (serve/guard.py) refuses longer ones with this bound.
 MAX_QUERY = 200
 
 

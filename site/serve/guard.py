@@ -25,8 +25,9 @@ import sqlite3
 from urllib.parse import parse_qsl
 
 from bolyst.corpus.cells import neutralise
+from bolyst.site.pages.search_form import MAX_QUERY
 
-MAX_SEARCH_CHARS = 200
+MAX_SEARCH_CHARS = MAX_QUERY  # the search form's own limit (the static site's form says it too)
 MAX_SEARCH_TERMS = 12
 MAX_SQL_CHARS = 4000
 MAX_QUERY_STRING = 16_384
