@@ -43,19 +43,21 @@ class Stage:
     tables: tuple[Table, ...]
     views: tuple[View, ...]
     queries: dict[str, dict]
-    run: Callable[..., dict[str, int]]  # (db, project, jobs=1, cache=None, items=None) -> counts per table
+    run: Callable[..., dict[str, int]]  # (db, project, jobs=1, cache=None, items=None, previous=None) -> counts
 
 
 def stages() -> list[Stage]:
     """Every stage in dependency order: corpus ← coding ← stats."""
     return [
         Stage("corpus", corpus_schema.TABLES, corpus_schema.VIEWS, corpus_schema.QUERIES,
-              lambda db, project, jobs=1, cache=None, items=None: corpus_build.run(db, project.corpus_dirs)),
+              lambda db, project, jobs=1, cache=None, items=None, previous=None: corpus_build.run(
+                  db, project.corpus_dirs)),
         Stage("coding", coding_schema.TABLES, coding_schema.VIEWS, coding_schema.QUERIES,
-              lambda db, project, jobs=1, cache=None, items=None: coding_build.run(
+              lambda db, project, jobs=1, cache=None, items=None, previous=None: coding_build.run(
                   db, project.coding_dir, project.decisions_dirs, jobs, cache, items)),
         Stage("stats", stats_schema.TABLES, stats_schema.VIEWS, stats_schema.QUERIES,
-              lambda db, project, jobs=1, cache=None, items=None: stats_build.run(db, project.stats_dir)),
+              lambda db, project, jobs=1, cache=None, items=None, previous=None: stats_build.run(
+                  db, project.stats_dir, previous)),
     ]
 
 
@@ -108,14 +110,17 @@ def build(db_path: Path, paths: Paths | Project | None = None,
     stage has succeeded, so a failed build leaves the previous database untouched. Nothing is
     written anywhere else, except, with ``incremental`` (opt-in), the coder's cache ``<db>.coder-cache``: what
     the rules made of each text, so a rebuild codes only new and changed excerpts (coding/cache.py) and a
-    failed later stage does not lose the coding done. Opt-in until the rebuild is proved identical to a full
-    build in every case (tests/test_incremental_build.py: an intermittent difference is open). ``jobs``:
-    processes for the coder (the build's slowest part at scale); ``items(n)``: n more excerpts coded.
+    failed later stage does not lose the coding done. With ``incremental`` the stats stage also copies, from the
+    previous ``db_path`` (read, never written), the tables that do not depend on the corpus when the fingerprint
+    of their inputs is unchanged (stats/reuse.py); a full build never reads it. Either way the result is the
+    database a full build gives (tests/test_incremental_build.py). ``jobs``: processes for the coder (the
+    build's slowest part at scale); ``items(n)``: n more excerpts coded.
     """
     db_path = Path(db_path)
     project = paths.project(db_path) if isinstance(paths, Paths) else paths or demo(db_path)
     tmp = db_path.with_name(db_path.name + ".building")
     cache = db_path.with_name(db_path.name + CACHE_SUFFIX) if incremental else None
+    previous = db_path if incremental and db_path.is_file() else None  # read-only, by the stats stage
     db_path.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
         leftover.unlink(missing_ok=True)
@@ -130,7 +135,7 @@ def build(db_path: Path, paths: Paths | Project | None = None,
             started = time.perf_counter()
             with db.conn:
                 try:
-                    counts = stage.run(db, project, jobs, cache, items)
+                    counts = stage.run(db, project, jobs, cache, items, previous)
                 except (BolystError, KeyboardInterrupt):
                     raise
                 except Exception as exc:  # unforeseen: say which stage, and that earlier coding is kept

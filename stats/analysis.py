@@ -170,12 +170,14 @@ def run_reproductions(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) 
 
 
 def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None,
-        data_dir: Path = DATA_DIR) -> dict[str, int]:
-    """Write every analysis table; returns row counts per table."""
+        data_dir: Path = DATA_DIR, statistics: bool = True) -> dict[str, int]:
+    """Write every analysis table; returns row counts per table. Without ``statistics``, only those that read the
+    corpus (links, profiles, reproductions, matrix): the others (comparables, models, barometer) were reused."""
     data = inputs(db)
     counts, found = run_links(db, data)
-    for step in (run_comparables, run_models, run_reproductions):
+    for step in (run_comparables, run_models, run_reproductions) if statistics else (run_reproductions,):
         counts.update(step(db, data))
-    counts.update(run_barometer(db, data, data_dir))
+    if statistics:
+        counts.update(run_barometer(db, data, data_dir))
     counts.update(run_matrix(db, data, found))
     return counts

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import sqlite_utils
 
-from . import analysis, mapping
+from . import analysis, mapping, reuse
 from .crosswalk import build_links, links_frame
 from .fetch import fetched
 from .municipalities import municipality_records, name_rows, strip_validity
@@ -118,8 +118,9 @@ STATS_COLUMNS = ["municipality", "indicator", "year", "value", "unit", "source",
 
 
 def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> int:
+    """Insert ``rows`` (a later row replaces an earlier one with the same key); the rows the table now holds."""
     db[table].insert_all(rows, batch_size=BATCH, replace=True)
-    return len(rows)
+    return db[table].count
 
 
 def _insert_frame(db: sqlite_utils.Database, table: str, frame: pd.DataFrame) -> int:
@@ -139,13 +140,12 @@ def _insert_frame(db: sqlite_utils.Database, table: str, frame: pd.DataFrame) ->
     return len(rows)
 
 
-def run(db: sqlite_utils.Database, stats_dir: Path) -> dict[str, int]:
-    """Write this stage's tables into ``db``; returns counts per table."""
-    data_dir = Path(stats_dir) / "data"
+def write_statistics(db: sqlite_utils.Database, data_dir: Path) -> dict[str, int]:
+    """The tables read straight from the snapshots: municipalities, indicators, statistics, crosswalk, names."""
     stats = stats_frame(data_dir)
     clean = stats[STATS_COLUMNS].copy()
     clean[["flag", "note"]] = clean[["flag", "note"]].replace("", None)
-    counts = {
+    return {
         "kostra_groups": _insert(db, "kostra_groups", kostra_rows(data_dir)),
         "indicators": _insert(db, "indicators", indicator_rows(snapshots(data_dir), fetched(data_dir))),
         "municipalities": _insert(db, "municipalities", municipality_rows(data_dir, stats)),
@@ -154,5 +154,21 @@ def run(db: sqlite_utils.Database, stats_dir: Path) -> dict[str, int]:
         "municipality_names": _insert(db, "municipality_names", [n.__dict__ for n in name_rows(data_dir)]),
         "municipality_stats": _insert_frame(db, "municipality_stats", clean),
     }
-    counts.update(analysis.run(db, data_dir=data_dir))  # links, comparables, models, barometer, matrix, reproductions
+
+
+def run(db: sqlite_utils.Database, stats_dir: Path, previous: Path | None = None) -> dict[str, int]:
+    """Write this stage's tables into ``db``; returns counts per table.
+
+    With ``previous`` (the database of the last build, read-only), the tables that do not depend on the corpus
+    are copied from it when their inputs' fingerprint is unchanged (stats/reuse.py), not computed again.
+    """
+    data_dir = Path(stats_dir) / "data"
+    fingerprint = reuse.fingerprint(data_dir)
+    counts = reuse.copy(db, previous, fingerprint) if previous is not None else None
+    computed = counts is None
+    if computed:
+        counts = write_statistics(db, data_dir)
+    # links, profiles, reproductions, matrix (and, when computed: comparables, models, barometer)
+    counts.update(analysis.run(db, data_dir=data_dir, statistics=computed))
+    counts["build_fingerprints"] = reuse.record(db, fingerprint)
     return counts

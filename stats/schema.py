@@ -146,8 +146,22 @@ MUNICIPALITY_NAMES = Table(
     pk=("name", "kind", "number", "municipality"), facets=("kind",), sort="name",
 )
 
+BUILD_FINGERPRINTS = Table(
+    "build_fingerprints", "The stats tables computed from the statistics snapshots and the stats code alone (not "
+                          "from the corpus), each with a hash of those inputs: `bolyst build --incremental` copies "
+                          "them from the previous database only when hash and row count are unchanged "
+                          "(stats/reuse.py).",
+    (
+        C("name", str, "The table."),
+        C("fingerprint", str, "SHA-256 of the inputs: every file in stats/data, the stats code, and the versions of "
+                              "Python, SQLite and the libraries that compute the table."),
+        C("row_count", int, "The table's rows when it was written."),
+    ),
+    pk=("name",),
+)
+
 TABLES = (KOSTRA_GROUPS, MUNICIPALITIES, INDICATORS, MUNICIPALITY_STATS, MUNICIPALITY_CROSSWALK,
-          MUNICIPALITY_NAMES)
+          MUNICIPALITY_NAMES, BUILD_FINGERPRINTS)
 
 #: Indicators shown in the wide view (latest year with a value for each).
 WIDE_INDICATORS = (

@@ -1,16 +1,25 @@
-"""An incremental rebuild (the default) gives the database a full build gives, and codes only what changed.
+"""An incremental rebuild gives the database a full build gives, codes only what changed, and computes again only
+the stats tables that read the corpus.
 
 A project of the shipped corpus plus a few SYNTHETIC sources (tests/bench/synthetic.py) is built, one source file
 is changed, and it is built again beside a full build (``incremental=False``) of the changed project: every row
-of every table is the same. A changed codebook or coder misses every cache entry (a cache key test).
+of every table is the same. A changed codebook or coder misses every cache entry (a cache key test); changed
+statistics inputs (another fingerprint) make the stats stage compute every table again.
 """
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+
 import pytest
+import sqlite_utils
 from bolyst.coding import cache as coder_cache
 from bolyst.corpus.project import init_project, open_project
-from bolyst.site.build import build
+from bolyst.site.build import build, ensure_all
+from bolyst.stats import analysis, reuse
+from bolyst.stats import build as stats_build
+from bolyst.stats.snapshots import DATA_DIR
 
 from tests.bench.synthetic import change_one_excerpt, generate
 from tests.test_build import differences
@@ -31,7 +40,26 @@ def coded(monkeypatch) -> list[str]:
     return seen
 
 
-def test_incremental_rebuild_is_a_full_build(tmp_path, coded):
+@pytest.fixture()
+def computed(monkeypatch) -> list[str]:
+    """The corpus-independent stats computations called: the statistics from the snapshots, models, barometer."""
+    calls: list[str] = []
+    for module, name in ((stats_build, "stats_frame"), (analysis, "run_comparables"), (analysis, "run_models"),
+                         (analysis, "run_barometer")):
+        real = getattr(module, name)
+
+        def counting(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counting)
+    return calls
+
+
+EVERY_STATISTIC = ["stats_frame", "run_comparables", "run_models", "run_barometer"]
+
+
+def test_incremental_rebuild_is_a_full_build(tmp_path, coded, computed):
     root = tmp_path / "project"
     generate(root, 120)
     project, _ = init_project(root)
@@ -41,15 +69,100 @@ def test_incremental_rebuild_is_a_full_build(tmp_path, coded):
     first = len(coded)
     assert first > 700  # everything was coded once
 
+    assert computed == EVERY_STATISTIC  # no previous database: everything computed
+
     changed = change_one_excerpt(root)
     coded.clear()
+    computed.clear()
     build(db, open_project(root), incremental=True)
     assert coded == [changed]  # only the changed excerpt was parsed again
+    assert computed == []  # the statistics, models and barometer were copied from the previous database
 
     full = tmp_path / "full.db"
     build(full, open_project(root, full), incremental=False)
     assert not (tmp_path / "full.db.coder-cache").exists()
+    assert computed == EVERY_STATISTIC
     assert not differences(db, full)
+    assert sqlite_utils.Database(db)["build_fingerprints"].count == len(reuse.STATISTICS_TABLES)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """A project of the shipped corpus alone, built incrementally once (with its coder cache)."""
+    root = tmp_path_factory.mktemp("demo")
+    project, _ = init_project(root)
+    build(root / "bolyst.db", project, incremental=True)
+    return root / "bolyst.db"
+
+
+def copied(db, tmp_path):
+    """A copy of the built database and its coder cache, to rebuild over."""
+    for suffix in ("", coder_cache.SUFFIX):
+        shutil.copyfile(db.with_name(db.name + suffix), tmp_path / f"bolyst.db{suffix}")
+    return tmp_path / "bolyst.db"
+
+
+def test_changed_statistics_inputs_compute_every_table_again(demo_db, tmp_path, monkeypatch, computed):
+    db = copied(demo_db, tmp_path)
+    real = reuse.fingerprint
+    monkeypatch.setattr(reuse, "fingerprint", lambda data_dir: "changed:" + real(data_dir))
+    build(db, open_project(demo_db.parent, db), incremental=True)
+    assert computed == EVERY_STATISTIC
+    # the same rows as before, under the new fingerprint
+    assert differences(db, demo_db).keys() == {"build_fingerprints"}
+    fingerprints = {r[0] for r in sqlite3.connect(db).execute("select fingerprint from build_fingerprints")}
+    assert fingerprints == {"changed:" + real(DATA_DIR)}
+
+
+def test_a_full_build_never_reads_the_previous_database(demo_db, tmp_path, monkeypatch, computed):
+    db = copied(demo_db, tmp_path)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a full build read the previous database")
+
+    monkeypatch.setattr(reuse, "copy", refuse)
+    build(db, open_project(demo_db.parent, db), incremental=False)
+    assert computed == EVERY_STATISTIC
+    assert not differences(db, demo_db)
+
+
+def empty(path):
+    db = sqlite_utils.Database(path)
+    ensure_all(db)
+    return db
+
+
+def test_the_previous_tables_are_copied_only_when_fingerprint_and_row_counts_match(demo_db, tmp_path):
+    fingerprint = reuse.fingerprint(DATA_DIR)
+    counts = reuse.copy(empty(tmp_path / "a.db"), demo_db, fingerprint)
+    assert counts == {t: sqlite_utils.Database(demo_db)[t].count for t in reuse.STATISTICS_TABLES}
+    assert counts["municipality_stats"] > 100_000
+
+    assert reuse.copy(empty(tmp_path / "b.db"), demo_db, "another") is None
+    edited = copied(demo_db, tmp_path)  # a row deleted after the build: the count no longer matches
+    with sqlite3.connect(edited) as conn:
+        conn.execute("delete from model_terms where rowid = (select min(rowid) from model_terms)")
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database" * 100)
+    older = tmp_path / "older.db"  # built before build_fingerprints existed
+    shutil.copyfile(demo_db, older)
+    with sqlite3.connect(older) as conn:
+        conn.execute("drop table build_fingerprints")
+    for previous in (edited, garbage, older, tmp_path / "missing.db"):
+        db = empty(tmp_path / f"from-{previous.stem}.db")
+        assert reuse.copy(db, previous, fingerprint) is None, previous
+        assert all(db[t].count == 0 for t in reuse.STATISTICS_TABLES)  # nothing half-copied
+    assert garbage.read_bytes() == b"not a database" * 100  # read-only
+
+
+def test_the_fingerprint_covers_the_data_files(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    before = reuse.fingerprint(data)
+    assert reuse.fingerprint(data) == before != reuse.fingerprint(DATA_DIR)  # the project's folder counts too
+    with (data / "SOURCES.yaml").open("a", encoding="utf-8") as f:
+        f.write("\n# edited\n")
+    assert reuse.fingerprint(data) != before
 
 
 def test_a_changed_codebook_or_text_misses_the_cache(tmp_path):

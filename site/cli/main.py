@@ -110,8 +110,9 @@ JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1), default=1, sh
 @DB_OPTION
 @JOBS_OPTION
 @click.option("--incremental", is_flag=True, default=False,
-              help="Keep the coder's results per text in DB.coder-cache and code only new or changed excerpts "
-                   "(experimental).")
+              help="Keep the coder's results per text in DB.coder-cache and code only new or changed excerpts, "
+                   "and copy the statistics tables that do not read the corpus from the previous DB when their "
+                   "inputs are unchanged (experimental).")
 def build(db_path: Path, jobs: int, incremental: bool) -> None:
     """Build the knowledge base into one SQLite file.
 
