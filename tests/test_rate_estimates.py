@@ -146,3 +146,43 @@ def test_rate_estimates_cover_every_count_based_rate_and_are_sorted(built_db) ->
     stored = dict(built_db.execute("select distinct year, national_rate from rate_estimates "
                                    "where indicator = 'refugees_living_per_1000'"))
     assert stored == pytest.approx(national)
+
+
+def _page(built_db_path, path: str, lang: str = "nb"):
+    import sqlite3
+
+    from bs4 import BeautifulSoup
+
+    from bolyst.site.pages.site import render_target, resolve
+    from bolyst.site.pages.store import Store
+
+    conn = sqlite3.connect(built_db_path)
+    conn.row_factory = sqlite3.Row
+    return BeautifulSoup(render_target(Store(conn), resolve(path), lang=lang), "html.parser")
+
+
+def test_rates_methods_page_shows_a_funnel_of_the_latest_complete_year(built_db_path, built_db) -> None:
+    html = _page(built_db_path, "methods/rates/")
+    assert html.h1.get_text() == "Rater for små kommuner"
+    settled = html.find(id="rate-refugees_settled_per_1000").find_parent("section")
+    # 2023 is a partial year (IMDi file of September 2023): the funnel shows 2022 and says why
+    assert "Traktplottet viser 2022, det siste hele året. 2023 er et delvis år" in settled.select_one("p.note").get_text()
+    n = built_db.execute("select count(*) from rate_estimates where indicator = 'refugees_settled_per_1000' "
+                         "and year = 2022").fetchone()[0]
+    assert len(settled.find_all("circle")) == n
+    assert settled.figure.figcaption.strong.get_text().startswith("Traktplott 2022: Bosatte flyktninger per 1000")
+    years = [tr.th.get_text(" ", strip=True) for tr in settled.table.tbody.find_all("tr")]
+    assert years[0] == "2012" and years[-1] == "2023 partial_year"
+    english = _page(built_db_path, "methods/rates/", "en")
+    assert english.h1.get_text() == "Rates for small municipalities" and english.find(id="shrinkage")
+
+
+def test_municipality_page_shows_the_shrunken_rate_and_verdict_beside_the_rate(built_db_path) -> None:
+    html = _page(built_db_path, "municipality/1151/")
+    row = next(tr for tr in html.select("table.keys tbody tr")
+               if tr.th.get_text(strip=True) == "Bosatte flyktninger per 1000 innbyggere")
+    cell = row.find("td", class_="eb")
+    assert cell.a["href"].endswith("methods/rates/index.html")
+    assert " ".join(cell.get_text(" ", strip=True).split()) == "14,96 (7,40–25,13) over trakten"  # 2023, partial year
+    population = next(tr for tr in html.select("table.keys tbody tr") if tr.th.get_text(strip=True).startswith("Folk"))
+    assert population.find("td", class_="eb").get_text(strip=True) == ""
