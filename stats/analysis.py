@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from . import compare, features, links, matrix, models, tabell1
+from . import compare, features, links, matrix, models, rates, tabell1
 from .gazetteer import build_gazetteer
 from .regions import population_band
 from .barometer import run as barometer_run
@@ -19,9 +19,10 @@ from .barometer.validate import read_figures
 from .schema_analysis import TABLES as _ANALYSIS
 from .schema_barometer import TABLES as _BAROMETER
 from .schema_models import TABLES as _MODELS
+from .schema_rates import TABLES as _RATES
 from .snapshots import DATA_DIR
 
-TABLES = _ANALYSIS + _MODELS + _BAROMETER
+TABLES = _ANALYSIS + _MODELS + _BAROMETER + _RATES
 _PK = {t.name: t.pk for t in TABLES}
 
 
@@ -120,6 +121,17 @@ def run_models(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict
             "model_residuals": write(db, "model_residuals", pd.concat(residuals))}
 
 
+def run_rates(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Empirical-Bayes rates and funnel limits of the count-based rates (stats/rates.py)."""
+    wanted = ", ".join(f"'{i}'" for i in rates.RATES)
+    parts = " union ".join(f"select {c} from indicators where id in ({wanted})" for c in ("id", "numerator",
+                                                                                             "denominator"))
+    stats = read(db, f"select municipality, indicator, year, value, flag from municipality_stats "
+                     f"where indicator in ({parts})")
+    indicators = read(db, f"select id, numerator, denominator from indicators where id in ({wanted})")
+    return {"rate_estimates": write(db, "rate_estimates", rates.rate_estimates(stats, indicators))}
+
+
 def run_barometer(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], data_dir: Path = DATA_DIR
                   ) -> dict[str, int]:
     """The barometer 2003–2016 from the snapshots, its substitute after 2016, the validation figures."""
@@ -172,10 +184,10 @@ def run_reproductions(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) 
 def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None,
         data_dir: Path = DATA_DIR, statistics: bool = True) -> dict[str, int]:
     """Write every analysis table; returns row counts per table. Without ``statistics``, only those that read the
-    corpus (links, profiles, reproductions, matrix): the others (comparables, models, barometer) were reused."""
+    corpus (links, profiles, reproductions, matrix): the others (comparables, models, rates, barometer) were reused."""
     data = inputs(db)
     counts, found = run_links(db, data)
-    for step in (run_comparables, run_models, run_reproductions) if statistics else (run_reproductions,):
+    for step in (run_comparables, run_models, run_rates, run_reproductions) if statistics else (run_reproductions,):
         counts.update(step(db, data))
     if statistics:
         counts.update(run_barometer(db, data, data_dir))

@@ -28,7 +28,7 @@ from .snapshots import DATA_DIR
 STATISTICS_TABLES = (
     "kostra_groups", "indicators", "municipalities", "municipality_crosswalk", "municipality_names",
     "municipality_stats", "comparison_indicators", "comparison_values", "comparables", "comparable_contributions",
-    "models", "model_terms", "model_residuals",
+    "models", "model_terms", "model_residuals", "rate_estimates",
     "barometer_fits", "barometer_terms", "barometer_residuals", "barometer_validation",
 )
 #: The libraries whose results end up in those tables (reading, mapping, fitting, writing).

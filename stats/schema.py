@@ -234,6 +234,7 @@ from .schema_analysis import TABLES as _ANALYSIS_TABLES  # noqa: E402
 
 from .schema_barometer import TABLES as _BAROMETER_TABLES  # noqa: E402
 from .schema_models import TABLES as _MODEL_TABLES  # noqa: E402
+from .schema_rates import TABLES as _RATE_TABLES  # noqa: E402
 
-TABLES = TABLES + _ANALYSIS_TABLES + _MODEL_TABLES + _BAROMETER_TABLES
+TABLES = TABLES + _ANALYSIS_TABLES + _MODEL_TABLES + _BAROMETER_TABLES + _RATE_TABLES
 QUERIES.update(_ANALYSIS_QUERIES)

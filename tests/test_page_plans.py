@@ -16,7 +16,7 @@ from bolyst.site.pages.queries import QUERIES
 #: Tables whose rows grow with the corpus or the statistics: a page for one key must not read them whole.
 GROWING = {"excerpts", "codings", "speakers", "findings", "finding_values", "excerpt_places", "sources",
            "matrix_codings", "coding_decisions", "municipality_stats", "comparables", "comparable_contributions",
-           "model_residuals", "theme_matrix", "code_examples"}
+           "model_residuals", "rate_estimates", "theme_matrix", "code_examples"}
 PARAMS = {"source": "s", "code": "push", "municipality": "0301", "limit": 8, "terms": "flytte", "confirmed": 1}
 KEYED = [name for name, q in QUERIES.items() if re.search(r":(source|code|municipality)\b", q.sql)]
 

@@ -130,7 +130,7 @@ def test_cli_site_build_with_datasette_url(built_db_path: Path, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "table links → https://data.example.org/" in result.output
     assert re.search(r"^Wrote \d+ pages in [\d.]+s \(1 home, 1 themes, \d+ code, 1 municipalities, 357 "
-                     r"municipality, 357 compare, 1 sources, \d+ source, 1 reliability, 1 search, \d+ excerpt, 3 methods; en\)\.$",
+                     r"municipality, 357 compare, 1 sources, \d+ source, 1 reliability, 1 search, \d+ excerpt, 1 rates, 3 methods; en\)\.$",
                      result.output, re.MULTILINE)
     home = soup(tmp_path / "out", "index.html")
     assert home.select_one('a[href^="https://data.example.org/bolyst/search_quotes"]')

@@ -118,4 +118,4 @@ def test_home_page_lists_every_methods_page(store) -> None:
     html = page(store, "")
     links = [a["href"] for a in html.select("ul.methods a")]
     assert links == ["methods/barometer/index.html", "methods/flyttestruktur/index.html",
-                     "methods/refugee_secondary_in/index.html"]
+                     "methods/refugee_secondary_in/index.html", "methods/rates/index.html"]

@@ -59,10 +59,10 @@ async def test_every_model_table_is_described_and_exports_csv(datasette, built_d
     import csv
     import io
 
-    from bolyst.stats import schema_barometer, schema_models
+    from bolyst.stats import schema_barometer, schema_models, schema_rates
 
     tables = build_metadata("bolyst")["databases"]["bolyst"]["tables"]
-    for table in schema_models.TABLES + schema_barometer.TABLES:
+    for table in schema_models.TABLES + schema_barometer.TABLES + schema_rates.TABLES:
         described = tables[table.name]
         assert described["description"] and set(described["columns"]) == {c.name for c in table.columns}
         assert all(described["columns"].values())

@@ -10,6 +10,8 @@ from .finder import finder
 from .links import Links
 from .methods import METHODS, method_keys
 from .quotes import labelled
+from .rates import TITLE as RATES_TITLE
+from .rates import rate_keys
 from .render import role
 from .store import Store
 
@@ -43,5 +45,6 @@ def home_page(store: Store, key: None, link: Links) -> dict[str, Any]:
         "places_linked": store.run("places_linked"), "indicators": store.run("indicators", cache=True),
         "search_examples": SEARCH_EXAMPLES, "example": labelled(store, store.run("example_quote")).first,
         "municipalities": store.run("municipalities", cache=True), "finder": finder(store, link),
-        "methods": [(key, link.t(METHODS[key].title)) for key in method_keys(store)],
+        "methods": [(key, link.t(METHODS[key].title)) for key in method_keys(store)]
+        + [(key, link.t(RATES_TITLE)) for key in rate_keys(store)],
     }

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from .charts import FunnelPoint, funnel_chart
+from .funnel import FunnelPoint, funnel_chart
 from .i18n import N_
 from .links import Links
 from .store import Store

@@ -65,6 +65,9 @@ def municipality_page(store: Store, key: str, link: Links) -> dict[str, Any] | N
         return None
     latest = store.run("municipality_latest", municipality=key)
     numbers = _key_numbers(latest, context["indicators"], medians(store))
+    shrunk = {(r["indicator"], r["year"]): r for r in store.run("municipality_rates", municipality=key)}
+    for row in numbers:  # a count-based rate: its empirical-Bayes rate and funnel verdict of the same year
+        row["eb"] = shrunk.get((row["indicator"], row["year"]))
     context.update(
         latest=latest, key_numbers=[r for r in numbers if r["key"]],
         other_numbers=[r for r in numbers if not r["key"]],

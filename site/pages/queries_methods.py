@@ -60,3 +60,22 @@ METHODS = {
     "model_funnel": Query(f"{_MODEL_UNITS} order by r.n", _MODEL_ROWS),
     "model_extremes": Query(_extremes(_MODEL_UNITS), _MODEL_ROWS),
 }
+
+#: Rates for small municipalities (rate_estimates, stats/rates.py): per rate and year, and one municipality's.
+_RATE_NEEDS = ("rate_estimates.eb_rate", "rate_estimates.verdict", "rate_estimates.limit998_high")
+METHODS.update({
+    "rate_years": Query("""
+        select r.indicator, i.label_nb, i.label_en, r.year, min(r.national_rate) as national_rate,
+               min(r.n_municipalities) as n_municipalities, sqrt(min(r.between_var)) as between_sd,
+               sum(r.verdict = 'above') as n_above, sum(r.verdict = 'below') as n_below,
+               sum(r.verdict_998 = 'above') as n_above_998, sum(r.verdict_998 = 'below') as n_below_998,
+               max(coalesce(r.flag, '') like '%partial_year%') as partial_year
+        from rate_estimates r join indicators i on i.id = r.indicator
+        group by r.indicator, r.year order by i.sort_order, r.indicator, r.year""", (*_RATE_NEEDS, "indicators")),
+    "rate_funnel": Query("""
+        select r.*, m.name from rate_estimates r join municipalities m on m.number = r.municipality
+        where r.indicator = :indicator and r.year = :year order by r.population, r.municipality""", _RATE_NEEDS),
+    "municipality_rates": Query("""
+        select indicator, year, rate, eb_rate, eb_low, eb_high, shrinkage, national_rate, verdict, verdict_998
+        from rate_estimates where municipality = :municipality order by indicator, year""", _RATE_NEEDS),
+})

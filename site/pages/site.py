@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import codes, home, methods, municipalities, quotes, reliability, search_form, sources
+from . import codes, home, methods, municipalities, quotes, rates, reliability, search_form, sources
 from .links import DEFAULT_DATASETTE, Links, page_path
 from .i18n import DEFAULT
 from .render import render
@@ -26,6 +26,7 @@ class Kind:
     context: Context
     keys: Callable[[Store], list[str]] | None = None  # None: a single page without a key
     sub: str | None = None  # a page below each key, e.g. municipality/0301/compare/
+    only: str | None = None  # the one key this kind answers (methods/rates/), tried before its name's other kind
 
 
 KINDS: tuple[Kind, ...] = (
@@ -40,6 +41,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("reliability", "reliability.html", reliability.reliability_page),
     Kind("search", "search.html", search_form.search_form),  # served: bolyst.site.serve.searchpage
     Kind("excerpt", "excerpt.html", quotes.excerpt_page, quotes.excerpt_keys),
+    Kind("methods", "rates.html", rates.rates_page, rates.rate_keys, only=rates.KEY),
     Kind("methods", "methods.html", methods.methods_page, methods.method_keys),
 )
 
@@ -74,7 +76,7 @@ def resolve(path: str) -> Target | None:
         if kind.keys is None and parts == shape:
             return Target(kind, None)
         if (kind.keys is not None and len(parts) == 2 + bool(kind.sub) and parts[0] == kind.name
-                and (kind.sub is None or parts[2] == kind.sub)):
+                and (kind.sub is None or parts[2] == kind.sub) and (kind.only is None or parts[1] == kind.only)):
             return Target(kind, parts[1])
     return None
 
