@@ -42,11 +42,11 @@ class Limits:
 
 def draw(title: str, desc: str, points: Sequence[FunnelPoint], limits: Sequence[Limits], centre: float, *,
          unit: str = "", source: str = "", links: tuple[tuple[str, str], ...] = (), size_label: str = "",
-         lang: str = "nb") -> Chart:
+         lang: str = "nb", floor: float | None = None) -> Chart:
     """The picture and its table; ``limits`` sorted by population, drawn as lines (95 % dashed, 99.8 % grey).
 
     The vertical axis spans the points and the limits within the points' populations, symmetric about
-    ``centre``. Points outside the 95 % limits are drawn filled; ``highlight`` marks the page's subject.
+    ``centre`` but not below ``floor`` (0 for a rate, which cannot be negative). Points outside the 95 % limits are drawn filled; ``highlight`` marks the page's subject.
     """
     width, height, left, right, top, bottom = 640, 300, 64, 20, 14, 34
     _, svg = _open(width, height, title, desc)
@@ -58,8 +58,9 @@ def draw(title: str, desc: str, points: Sequence[FunnelPoint], limits: Sequence[
         lo_x, hi_x = min(lx), max(lx) if max(lx) > min(lx) else min(lx) + 1
         x = _scale(lo_x, hi_x, left, width - right)
         bound = max(abs(p.value - centre) for p in pts) or 1.0
-        y = _scale(centre - bound, centre + bound, height - bottom, top)
-        clip = lambda v: max(centre - bound, min(centre + bound, v))  # noqa: E731
+        low = centre - bound if floor is None else max(centre - bound, floor)
+        y = _scale(low, centre + bound, height - bottom, top)
+        clip = lambda v: max(low, min(centre + bound, v))  # noqa: E731
         parts.append(f'<line x1="{left}" y1="{y(centre):.1f}" x2="{width - right}" y2="{y(centre):.1f}" class="axis"/>')
         shown = [lim for lim in lims if lo_x <= math.log10(lim.population) <= hi_x]
         for cls, sides in (("median", ("low95", "high95")), ("peer", ("low998", "high998"))):
@@ -67,7 +68,7 @@ def draw(title: str, desc: str, points: Sequence[FunnelPoint], limits: Sequence[
                 coords = " ".join(f"{x(math.log10(lim.population)):.1f},{y(clip(getattr(lim, side))):.1f}"
                                   for lim in shown)
                 parts.append(f'<polyline points="{coords}" class="line {cls}"/>')
-        for value in (centre - bound, centre, centre + bound):
+        for value in (low, centre, centre + bound):
             parts.append(f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" class="tick">'
                          f'{escape(_fmt(value))}</text>')
         for power in range(math.ceil(lo_x), math.floor(max(lx)) + 1):
