@@ -183,3 +183,19 @@ async def test_the_excerpt_page_a_quote_links_to_is_served(datasette):
     page = BeautifulSoup(response.text, "html.parser")
     assert CLIMATE in page.select_one("figure.excerpt blockquote").get_text()
     assert {tr["class"][0] for tr in page.select("table.codings tbody tr")} == {"confirmed"}
+
+
+@pytest.mark.parametrize("code", [None, "push"])
+def test_the_note_counts_the_quotes_whose_suggestions_are_not_evidence(kb, code):
+    """With a theme filter: the quotes only a suggestion of that theme brought in (left out); without one: the
+    quotes whose codes are all suggestions (kept, with no theme). Counted here straight from excerpt_codes."""
+    from bolyst.site.export.evidence import evidence
+
+    db, _ = kb
+    per_theme = ("select excerpt from excerpt_codes {where} group by excerpt "
+                 "having max(review_state = 'unreviewed') and not max(review_state = 'confirmed')")
+    where = "where theme = 'push'" if code else ""
+    expected = db.execute(f"select count(*) from ({per_theme.format(where=where)})").fetchone()[0]
+    notes = evidence(db, Filters(code=code)).notes
+    said = [n for n in notes if "bare automatiske forslag" in n]
+    assert expected > 0 and said and said[0].startswith(f"{expected} utdrag ")

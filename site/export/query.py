@@ -282,7 +282,9 @@ def select_evidence(db: sqlite_utils.Database, filters: Filters, exported: str, 
               for t in _themes(db, quotes, filters.code, filters.include_unreviewed, lang)]
     if not has(db, "codings"):
         notes.append(translate(lang, N_("Ingen kodinger i databasen ennå: sitatene står uten temaer.")))
-    only_suggested = sum(1 for q in found if q.suggested and not q.themes)
+    # Under a code filter a quote whose code there is only suggested is left out; without one, a quote with
+    # suggestions only stays, with no theme: either way, these are the quotes whose suggestions are not evidence.
+    only_suggested = len(found) - len(quotes) if filters.code else sum(1 for q in found if q.suggested and not q.themes)
     if only_suggested and not filters.include_unreviewed:
         notes.append(translate(lang, N_(
             "%(n)s utdrag har bare automatiske forslag som ingen har kontrollert; de legges ikke fram som belegg "
