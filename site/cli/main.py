@@ -206,7 +206,6 @@ def import_(files: tuple[Path, ...], corpus_dir: Path | None, coding_dir: Path |
     from bolyst.corpus.project import with_folders
 
     from .export import echo_qdpx_imports
-
     from .progress import Progress
 
     project = with_folders(current_project(), corpus_dir, coding_dir)

@@ -46,7 +46,8 @@ def draw(title: str, desc: str, points: Sequence[FunnelPoint], limits: Sequence[
     """The picture and its table; ``limits`` sorted by population, drawn as lines (95 % dashed, 99.8 % grey).
 
     The vertical axis spans the points and the limits within the points' populations, symmetric about
-    ``centre`` but not below ``floor`` (0 for a rate, which cannot be negative). Points outside the 95 % limits are drawn filled; ``highlight`` marks the page's subject.
+    ``centre`` but not below ``floor`` (0 for a rate, which cannot be negative). Points outside the 95 % limits
+    are drawn filled; ``highlight`` marks the page's subject. Numbers are written in ``lang``'s decimal sign.
     """
     width, height, left, right, top, bottom = 640, 300, 64, 20, 14, 34
     _, svg = _open(width, height, title, desc)
@@ -70,15 +71,15 @@ def draw(title: str, desc: str, points: Sequence[FunnelPoint], limits: Sequence[
                 parts.append(f'<polyline points="{coords}" class="line {cls}"/>')
         for value in (low, centre, centre + bound):
             parts.append(f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" class="tick">'
-                         f'{escape(_fmt(value))}</text>')
+                         f'{escape(_fmt(value, lang=lang))}</text>')
         for power in range(math.ceil(lo_x), math.floor(max(lx)) + 1):
             parts.append(f'<text x="{x(power):.1f}" y="{height - bottom + 18}" text-anchor="middle" class="tick">'
-                         f'{escape(_fmt(10.0 ** power))}</text>')
+                         f'{escape(_fmt(10.0 ** power, lang=lang))}</text>')
         for p, l10 in zip(pts, lx):
             cls = "dot subject" if p.highlight else ("dot peer" if p.outside else "dot median")
             r = 5 if p.highlight else 2.5
             parts.append(f'<circle cx="{x(l10):.1f}" cy="{y(p.value):.1f}" r="{r}" class="{cls}">'
-                         f'<title>{escape(p.label)}: {escape(_fmt(p.value))}</title></circle>')
+                         f'<title>{escape(p.label)}: {escape(_fmt(p.value, lang=lang))}</title></circle>')
         if unit:
             parts.append(f'<text x="{left}" y="10" class="tick">{escape(unit)}</text>')
     else:

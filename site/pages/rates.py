@@ -13,6 +13,7 @@ from typing import Any
 from .funnel import FunnelPoint, Limits, draw
 from .i18n import N_
 from .links import Links
+from .render import num
 from .store import Store
 
 KEY = "rates"
@@ -42,7 +43,7 @@ def rate_funnel(store: Store, year: dict, link: Links, highlight: str | None = N
                "(logaritmisk akse). Den vannrette linjen er landsraten (%(national)s); de stiplede er 95 %%- og "
                "de grå 99,8 %%-grensene for tilfeldig variasjon (eksakt Poisson) i en kommune av den størrelsen; "
                "prikker utenfor 95 %%-grensene er fylt.", year=year["year"],
-               national=f"{year['national_rate']:.2f}".replace(".", "," if link.lang == "nb" else ".")),
+               national=num(year["national_rate"], 2, link.lang)),
         points, limits, year["national_rate"], unit=link.t("per 1000 innbyggere"), floor=0.0,
         source=link.t("rate_estimates (IMDi, SSB 07459; Bolysts beregning)"),
         links=((link.t("Tabellen"), link.table("rate_estimates", indicator=year["indicator"], year=year["year"])),),
