@@ -7,10 +7,10 @@ Unit of analysis: one excerpt × one code, valued *present* or *absent*. A coder
 present when any of its sub-codes is. A human coder applies the codes their latest decisions add or
 accept. Which excerpts a coder has coded (``units``):
 
-* ``"corpus"`` (the default): a coder has coded every excerpt in the ``scope`` of their file (the knowledge
-  base's documents, the development set, or all); an excerpt without a decision was read and carries none
-  of their codes. This is how coding/decisions/ is written: each coder read every excerpt in scope and
-  recorded only the codes that apply.
+* ``"corpus"`` (the default): a coder has coded every excerpt they read (:class:`~bolyst.coding.decisions.Reading`:
+  the whole development set for its coders; of the documents, those the coder made a decision in); an
+  excerpt read without a decision carries none of their codes. This is how coding/decisions/ is written:
+  each coder read every excerpt in scope and recorded only the codes that apply.
 * ``"decided"``: a human coder has coded only the excerpts with at least one decision in their file (for
   coders who reviewed part of the corpus). Excerpts a coder did not code are then missing values, not
   absences: κ and the scores use the excerpts both sides coded; α uses every excerpt coded by at least two.
@@ -36,6 +36,7 @@ from bolyst.corpus.shape import ensure_shape
 
 from . import schema
 from .coder import AUTO, AUTOMATIC, COMBINED, MODEL
+from .decisions import Reading
 from .splits import DEV, HELDOUT, TEST, TRAINING
 
 LLM_PREFIX = "llm:"  # a language model's coder id is 'llm:<model>' (coding/llm/)
@@ -214,24 +215,23 @@ def ratings_from_db(db: sqlite_utils.Database, units_of: str = "corpus"
     splits = list(db.query("select excerpt, split, lang, source_group from excerpt_splits"))
     split_of = {r["excerpt"]: r["split"] for r in splits}
     lang_of = {r["excerpt"]: r["lang"] for r in splits}
-    in_scope = {"all": frozenset(split_of),
-                "devset": frozenset(r["excerpt"] for r in splits if r["source_group"] == "devset"),
-                "documents": frozenset(r["excerpt"] for r in splits if r["source_group"] != "devset")}
+    devset = {r["excerpt"]: r["source_group"] == "devset" for r in splits}
+    reading = Reading.of((r["coder"], r["excerpt"], r["scope"]) for r in db.query(
+        "select coder, excerpt, scope from coding_decisions"))
     automatic = {coder: with_ancestors(_codings_of(db, origin), parents) for coder, origin in _automatic_coders(db)}
     if MODEL in automatic:
         automatic[COMBINED] = automatic[AUTO] | automatic[MODEL]
     coders = [Ratings(coder, frozenset(split_of), present) for coder, present in automatic.items()]
     coders += _llm_coders(db, parents)
     units: dict[str, set[str]] = {}
-    scope: dict[str, str] = {}
     present: dict[str, list[tuple[str, str]]] = {}
-    for r in db.query("select coder, excerpt, code, action, scope from coding_decisions where in_force = 1"):
+    for r in db.query("select coder, excerpt, code, action from coding_decisions where in_force = 1"):
         units.setdefault(r["coder"], set()).add(r["excerpt"])
-        scope[r["coder"]] = r["scope"] or "documents"
         if r["action"] in ("add", "accept"):
             present.setdefault(r["coder"], []).append((r["excerpt"], r["code"]))
     for coder in sorted(units):
-        coded = frozenset(units[coder]) if units_of == "decided" else in_scope[scope[coder]]
+        coded = frozenset(units[coder]) if units_of == "decided" else frozenset(
+            e for e, is_devset in devset.items() if reading.read(coder, e, is_devset))
         coders.append(Ratings(coder, coded, with_ancestors(present.get(coder, []), parents)))
     return coders, codes, split_of, lang_of
 

@@ -22,7 +22,7 @@ from .coder import AUTO, AUTOMATIC
 
 ACTIONS = ("add", "accept", "reject")
 #: Which excerpts a coder read (``scope:`` in the file): the knowledge base's documents (the default), the
-#: development set (sources with ``group: devset``), or all.
+#: development set (sources with ``group: devset``), or all. See :func:`read_by` for what "read" means.
 SCOPES = ("documents", "devset", "all")
 PRESENT = ("add", "accept")  # actions after which the coder holds that the code applies
 _CODER = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -46,6 +46,44 @@ class Decision:
     @property
     def present(self) -> bool:
         return self.action in PRESENT
+
+
+def source_of(excerpt_id: str) -> str:
+    """The source of an excerpt: its database id is ``<source>/<id>`` (corpus/FORMAT.md)."""
+    return excerpt_id.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Which excerpts each human coder read, from their file's ``scope`` and their decisions.
+
+    * the development set (``devset``, ``all``): every excerpt of it. It is a closed collection, shipped
+      whole, and its coders read it whole; an excerpt without a decision carries none of their codes.
+    * the documents (``documents``, ``all``): every excerpt of each document (source) the coder made at least
+      one decision in. The documents grow with every import: a coder who coded the shipped documents did not
+      read a document imported later, so its excerpts are not their "absent" (a ``reject`` decision records
+      that a coder read a document and found the code absent).
+    """
+
+    scope: dict[str, str]  # coder -> scope
+    documents: dict[str, frozenset[str]]  # coder -> the sources with a decision of theirs
+
+    @classmethod
+    def of(cls, decisions: Iterable[tuple[str, str, str]]) -> "Reading":
+        """From (coder, excerpt, scope) of every decision, superseded ones too (they were read as well)."""
+        scope: dict[str, str] = {}
+        documents: dict[str, set[str]] = {}
+        for coder, excerpt, in_scope in decisions:
+            scope[coder] = in_scope or "documents"
+            documents.setdefault(coder, set()).add(source_of(excerpt))
+        return cls(scope, {coder: frozenset(s) for coder, s in documents.items()})
+
+    def read(self, coder: str, excerpt_id: str, devset: bool) -> bool:
+        """Did ``coder`` read the excerpt (``devset``: it belongs to the development set)?"""
+        scope = self.scope[coder]
+        if devset:
+            return scope in ("devset", "all")
+        return scope in ("documents", "all") and source_of(excerpt_id) in self.documents[coder]
 
 
 def check_coder(coder: str) -> str | None:

@@ -5,8 +5,9 @@ coder ``model``). ``fit_model`` does all three steps from the codebook, the exce
 decisions.
 
 * **Labels** are the four themes. Sub-codes are too rare to learn (coding/FORMAT.md).
-* **Training data** is every excerpt of the splits rules are written from (``training`` of the seed
-  documents, ``dev`` of the development set; :mod:`bolyst.coding.splits`), never ``heldout`` or ``test``.
+* **Training data** is every excerpt a human coder read (:class:`~bolyst.coding.decisions.Reading`) in the
+  splits rules are written from (``training`` of the seed documents, ``dev`` of the development set;
+  :mod:`bolyst.coding.splits`), never ``heldout`` or ``test``.
   Its target is the **reference** coding where one covers the excerpt (``reference: true`` in a decision
   file: the development set's reconciled coding), else the **union** of the human coders who read it (a
   theme is present when any of them adds or accepts it or a code under it).
@@ -38,7 +39,7 @@ from spacy.util import fix_random_seed, minibatch
 
 from .codebook import Codebook
 from .coder import MODEL, Coding, ExcerptLike
-from .decisions import Decision, latest
+from .decisions import Decision, Reading, latest
 from .splits import DEV, LEARN_FROM, TEST
 
 PIPE = "textcat_multilabel"
@@ -113,26 +114,23 @@ def human_themes(book: Codebook, decisions: Iterable[Decision]) -> dict[str, dic
     return result
 
 
-def reads(scope: str, split: str) -> bool:
-    """Did a coder of ``scope`` read an excerpt of ``split``?"""
-    devset = split in (DEV, TEST)
-    return scope == "all" or (scope == "devset") == devset
-
-
 def training_texts(book: Codebook, texts: Iterable[ExcerptLike], decisions: Iterable[Decision],
                    split_of: dict[str, str], featurize: Featurizer | None = None) -> list[LabelledText]:
-    """The excerpts of the learn-from splits, sorted by id, with the themes of every human coder who read
-    them; ``heldout`` and ``test`` never."""
+    """The excerpts of the learn-from splits that a human coder read (:class:`Reading`), sorted by id, with the
+    themes of every human coder who read them; ``heldout`` and ``test`` never. An excerpt nobody read is no
+    example at all (not a negative one): a project's own documents teach the model once someone codes them."""
     decisions = list(decisions)
     humans = human_themes(book, decisions)
-    scope = {d.coder: d.scope for d in decisions}
+    reading = Reading.of((d.coder, d.excerpt, d.scope) for d in decisions)
     reference = {d.coder for d in decisions if d.reference}
     out = []
     for t in sorted(texts, key=lambda t: t.id):
         split = split_of.get(t.id)
         if split not in LEARN_FROM:
             continue
-        readers = [c for c in sorted(humans) if reads(scope[c], split)]
+        readers = [c for c in sorted(humans) if reading.read(c, t.id, split in (DEV, TEST))]
+        if not readers:
+            continue
         refs = [c for c in readers if c in reference]
         out.append(LabelledText(
             t.id, t.text, t.lang or "nb", tuple((c, tuple(sorted(humans[c].get(t.id, ())))) for c in readers),

@@ -17,6 +17,7 @@ from itertools import product
 from statistics import mean
 
 from .agreement import cohen_kappa, precision_recall
+from .decisions import source_of
 from .model import DEFAULT_SETTINGS, LabelledText, ModelSettings, learnable, scores, train
 
 FOLDS = 5
@@ -44,10 +45,6 @@ def out_of_fold(examples: Sequence[LabelledText], labels: Sequence[str], setting
         if tested:
             result.update(scores(train(trained, labels, settings), tested, settings))
     return result
-
-
-def source_of(excerpt_id: str) -> str:
-    return excerpt_id.split("/", 1)[0]
 
 
 def measure(examples: Sequence[LabelledText], predicted: dict[str, dict[str, float]], labels: Sequence[str],

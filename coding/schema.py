@@ -117,9 +117,9 @@ CODING_DECISIONS = Table(
         C("date", str, "Date of the decision (YYYY-MM-DD)."),
         C("note", str, "The coder's reasoning."),
         C("in_force", int, "1 when this is the coder's latest decision on this excerpt and code, else 0."),
-        C("scope", str, "Which excerpts the coder read: 'documents' (the knowledge base's documents), 'devset' "
-                        "(the development set) or 'all'; an excerpt in scope without a decision carries none of "
-                        "the coder's codes."),
+        C("scope", str, "Which excerpts the coder read: 'documents' (of the knowledge base's documents, those "
+                        "the coder made a decision in), 'devset' (the development set) or 'all'; an excerpt in "
+                        "scope without a decision carries none of the coder's codes."),
         C("reference", int, "1 for the reconciled reference coding that models learn from and are measured on."),
         C("file", str, "Decisions file (relative to coding/)."),
         C("line", int, "Line of the decision in that file."),
