@@ -16,7 +16,7 @@ from dataclasses import asdict, replace
 from itertools import product
 from statistics import mean
 
-from .agreement import cohen_kappa, precision_recall
+from .reliability import cohen_kappa, precision_recall
 from .decisions import source_of
 from .model import DEFAULT_SETTINGS, LabelledText, ModelSettings, learnable, scores, train
 
