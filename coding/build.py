@@ -2,7 +2,8 @@
 
 Reads the excerpts the corpus stage wrote. Sources are the truth: coding/codebook.yaml and
 coding/decisions/*.yaml. Nothing here writes to them. The trained suggester (:mod:`model`) is trained
-here, from those sources, every time: a few seconds on two cores, and its suggestions cannot go stale.
+here, from those sources, every time (an incremental build loads the model trained before on the same examples
+from the coder's cache instead), so its suggestions cannot go stale.
 Excerpts in a language without coding rules (``PIPELINE_FOR_LANG``) are stored but not coded.
 """
 
@@ -22,7 +23,7 @@ from .cache import CoderCache, cached_code
 from .codebook import Codebook, load_codebook
 from .coder import Pipelines, Text, code, load_nlp
 from .decisions import Decision, read_decision_dirs
-from .model import fit_model, suggest
+from .model import Trainer, fit_model, suggest
 from .nlp import codable
 from .suggest import Features, featurizer
 from .writer import save_auto_codings, save_codebook, save_decisions, save_model, save_splits
@@ -106,7 +107,15 @@ def code_corpus(db: sqlite_utils.Database, coding_dir: Path,
         finally:
             store.close()
     counts["auto codings"] = save_auto_codings(db, book, codings)
-    counts["model codings"] = save_model_suggestions(db, book, texts, decisions, split_of, features)
+    if cache is None:
+        counts["model codings"] = save_model_suggestions(db, book, texts, decisions, split_of, features)
+    else:
+        store = CoderCache(cache, book)
+        try:
+            counts["model codings"] = save_model_suggestions(db, book, texts, decisions, split_of, features,
+                                                             store.trained)
+        finally:
+            store.close()
     counts["agreement rows"] = sum(len(rows) for rows in agreement(db).values())
     return counts
 
@@ -125,9 +134,11 @@ def sync_decisions(db: sqlite_utils.Database, coding_dir: Path,
 
 
 def save_model_suggestions(db: sqlite_utils.Database, book: Codebook, excerpts: list[Text],
-                           decisions: list[Decision], split_of: dict[str, str], features: Features) -> int:
-    """Train the suggester on the learn-from splits' human codings and store its suggestions for every excerpt."""
-    model = fit_model(book, excerpts, decisions, split_of, featurize=features)
+                           decisions: list[Decision], split_of: dict[str, str], features: Features,
+                           trainer: Trainer | None = None) -> int:
+    """Train the suggester on the learn-from splits' human codings and store its suggestions for every excerpt
+    (``trainer``: the coder cache's, which loads a model trained before on the same examples)."""
+    model = fit_model(book, excerpts, decisions, split_of, featurize=features, trainer=trainer)
     return save_model(db, book, model, suggest(model.nlp, excerpts, model.settings, features) if model else [])
 
 

@@ -5,6 +5,9 @@ hash of exactly those (``coder_fingerprint`` covers the coder's modules and the 
 so a hit is what coding would give, and any change to the codebook or coder misses every entry. The value holds
 the codings (without the excerpt id, re-attached on use) and the learned layer's features of the parse.
 
+The trained suggester is kept there too (:meth:`CoderCache.trained`): training is a pure function of its examples,
+labels and settings (seeded), so the same ones load the model trained before instead of training it again.
+
 The cache is one SQLite file beside the database (``<db>.coder-cache``); deleting it only costs time.
 """
 
@@ -19,8 +22,11 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
+from spacy.language import Language
+
 from .codebook import Codebook
 from .coder import Coding, ExcerptLike, Pipelines, code
+from .model import LabelledText, ModelSettings, train, untrained
 
 #: The modules whose code decides a coding (bump nothing by hand: their bytes are hashed).
 CODER_MODULES = ("coder.py", "concepts.py", "modality.py", "nlp.py", "book.py", "codebook.py", "features.py")
@@ -38,6 +44,14 @@ def coder_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def model_fingerprint() -> str:
+    """The code that trains the suggester, and the libraries under it."""
+    digest = hashlib.sha256((Path(__file__).parent / "model.py").read_bytes())
+    digest.update(f"spacy {version('spacy')} thinc {version('thinc')} simplemma {version('simplemma')}".encode())
+    return digest.hexdigest()
+
+
 def codebook_fingerprint(book: Codebook) -> str:
     path = Path(book.path) if book.path else None
     data = path.read_bytes() if path and path.is_file() else repr(book).encode()
@@ -51,6 +65,7 @@ class CoderCache:
         self.path = Path(path)
         self.conn = sqlite3.connect(self.path)
         self.conn.execute("create table if not exists entries (key text primary key, value text not null)")
+        self.conn.execute("create table if not exists models (key text primary key, value blob not null)")
         self.prefix = f"{coder_fingerprint()}\0{codebook_fingerprint(book)}\0"
         self.hits = self.misses = 0
 
@@ -71,6 +86,23 @@ class CoderCache:
         with self.conn:
             self.conn.executemany("insert or replace into entries values (?, ?)",
                                   [(k, json.dumps(v, ensure_ascii=False)) for k, v in items.items()])
+
+    def trained(self, examples: Sequence[LabelledText], labels: Sequence[str], settings: ModelSettings) -> Language:
+        """:func:`bolyst.coding.model.train`, remembered: what the same examples (ids, texts, languages, features,
+        targets), labels and settings gave, with the same model code and spaCy, is loaded, not trained again."""
+        digest = hashlib.sha256(model_fingerprint().encode())
+        for e in sorted(examples, key=lambda e: e.id):
+            digest.update(json.dumps([e.id, e.text, e.lang, list(e.features), sorted(e.target(settings.target))],
+                                     ensure_ascii=False).encode())
+        digest.update(json.dumps([list(labels), settings.describe()]).encode())
+        key = digest.hexdigest()
+        row = self.conn.execute("select value from models where key = ?", [key]).fetchone()
+        if row is not None:
+            return untrained(labels, settings).from_bytes(row[0])
+        nlp = train(examples, labels, settings)
+        with self.conn:
+            self.conn.execute("insert or replace into models values (?, ?)", [key, nlp.to_bytes()])
+        return nlp
 
     def close(self) -> None:
         self.conn.close()

@@ -164,10 +164,7 @@ def train(examples: Sequence[LabelledText], labels: Sequence[str],
     if not labels or not examples:
         raise ValueError("training needs at least one label and one example")
     fix_random_seed(settings.seed)
-    nlp = spacy.blank("nb")
-    textcat = nlp.add_pipe(PIPE, config={"model": settings.model_config(), "threshold": settings.threshold})
-    for label in labels:
-        textcat.add_label(label)
+    nlp = untrained(labels, settings)
     data = []
     for e in sorted(examples, key=lambda e: e.id):
         cats = {label: float(label in e.target(settings.target)) for label in labels}
@@ -181,6 +178,19 @@ def train(examples: Sequence[LabelledText], labels: Sequence[str],
         for batch in minibatch(order, size=settings.batch_size):
             nlp.update(batch, sgd=optimizer)
     return nlp
+
+
+def untrained(labels: Sequence[str], settings: ModelSettings = DEFAULT_SETTINGS) -> Language:
+    """The suggester's pipeline before training: a trained one's bytes load into it (``from_bytes``)."""
+    nlp = spacy.blank("nb")
+    textcat = nlp.add_pipe(PIPE, config={"model": settings.model_config(), "threshold": settings.threshold})
+    for label in labels:
+        textcat.add_label(label)
+    return nlp
+
+
+#: train(examples, labels, settings) -> the trained pipeline: :func:`train`, or one that remembers it
+Trainer = Callable[[Sequence["LabelledText"], Sequence[str], "ModelSettings"], Language]
 
 
 def scores(nlp: Language, texts: Iterable[ExcerptLike], settings: ModelSettings = DEFAULT_SETTINGS,
@@ -235,8 +245,9 @@ def fingerprint(examples: Iterable[LabelledText]) -> str:
 
 def fit_model(book: Codebook, texts: Iterable[ExcerptLike], decisions: Iterable[Decision],
               split_of: dict[str, str], settings: ModelSettings = DEFAULT_SETTINGS,
-              featurize: Featurizer | None = None) -> TrainedModel | None:
-    """Train on the learn-from splits' human codings; None when no theme has enough examples to learn."""
+              featurize: Featurizer | None = None, trainer: Trainer | None = None) -> TrainedModel | None:
+    """Train on the learn-from splits' human codings; None when no theme has enough examples to learn.
+    ``trainer``: instead of :func:`train` (coding/cache.py's keeps what training the same examples gave)."""
     decisions = list(decisions)
     examples = training_texts(book, texts, decisions, split_of,
                               featurize if settings.features == "lemma+concepts" else None)
@@ -245,5 +256,5 @@ def fit_model(book: Codebook, texts: Iterable[ExcerptLike], decisions: Iterable[
         return None
     positives = tuple((label, sum(label in e.target(settings.target) for e in examples)) for label in labels)
     coders = tuple(sorted({d.coder for d in decisions}))
-    return TrainedModel(train(examples, labels, settings), labels, settings, len(examples), positives, coders,
-                        fingerprint(examples))
+    nlp = (trainer or train)(examples, labels, settings)
+    return TrainedModel(nlp, labels, settings, len(examples), positives, coders, fingerprint(examples))

@@ -15,6 +15,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 from bolyst.coding import cache as coder_cache
+from bolyst.coding import model
 from bolyst.corpus.project import init_project, open_project
 from bolyst.site.build import build, ensure_all
 from bolyst.stats import analysis, reuse
@@ -59,7 +60,22 @@ def computed(monkeypatch) -> list[str]:
 EVERY_STATISTIC = ["stats_frame", "run_comparables", "run_models", "run_barometer"]
 
 
-def test_incremental_rebuild_is_a_full_build(tmp_path, coded, computed):
+@pytest.fixture()
+def trained(monkeypatch) -> list[int]:
+    """How many examples each training of the suggester had (a model loaded from the coder cache is not trained)."""
+    sizes: list[int] = []
+    real = model.train
+
+    def counting(examples, *args, **kwargs):
+        sizes.append(len(examples))
+        return real(examples, *args, **kwargs)
+
+    monkeypatch.setattr(model, "train", counting)
+    monkeypatch.setattr(coder_cache, "train", counting)
+    return sizes
+
+
+def test_incremental_rebuild_is_a_full_build(tmp_path, coded, computed, trained):
     root = tmp_path / "project"
     generate(root, 120)
     project, _ = init_project(root)
@@ -70,6 +86,7 @@ def test_incremental_rebuild_is_a_full_build(tmp_path, coded, computed):
     assert first > 700  # everything was coded once
 
     assert computed == EVERY_STATISTIC  # no previous database: everything computed
+    assert len(trained) == 1
 
     changed = change_one_excerpt(root)
     coded.clear()
@@ -77,11 +94,13 @@ def test_incremental_rebuild_is_a_full_build(tmp_path, coded, computed):
     build(db, open_project(root), incremental=True)
     assert coded == [changed]  # only the changed excerpt was parsed again
     assert computed == []  # the statistics, models and barometer were copied from the previous database
+    assert len(trained) == 1  # nobody coded the SYNTHETIC sources: the same examples, the model trained before
 
     full = tmp_path / "full.db"
     build(full, open_project(root, full), incremental=False)
     assert not (tmp_path / "full.db.coder-cache").exists()
     assert computed == EVERY_STATISTIC
+    assert len(trained) == 2  # a full build trains
     assert not differences(db, full)
     assert sqlite_utils.Database(db)["build_fingerprints"].count == len(reuse.STATISTICS_TABLES)
 
