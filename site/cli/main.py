@@ -109,10 +109,11 @@ JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1), default=1, sh
 @cli.command()
 @DB_OPTION
 @JOBS_OPTION
-@click.option("--incremental", is_flag=True, default=False,
-              help="Keep the coder's results per text in DB.coder-cache and code only new or changed excerpts, "
-                   "and copy the statistics tables that do not read the corpus from the previous DB when their "
-                   "inputs are unchanged (experimental).")
+@click.option("--incremental/--full", default=True, show_default=True,
+              help="Incremental (the default): keep the coder's results per text and the trained suggester in "
+                   "DB.coder-cache, code only new or changed excerpts, and copy the statistics tables that do not "
+                   "read the corpus from the previous DB when their inputs are unchanged; the same database as a "
+                   "full build. --full: read nothing of the previous build and write no cache.")
 def build(db_path: Path, jobs: int, incremental: bool) -> None:
     """Build the knowledge base into one SQLite file.
 
@@ -123,6 +124,7 @@ def build(db_path: Path, jobs: int, incremental: bool) -> None:
     Example:
       bolyst build --db bolyst.db
       bolyst build --jobs 4       code with four processes
+      bolyst build --full         from nothing, without the cache of the last build
     """
     from bolyst.site.build import build as run_build
 
@@ -166,7 +168,7 @@ def serve(db_path: Path, host: str, port: int, rebuild: bool | None, public: boo
     check_port(host, port)  # before a build, so a busy port is told at once
     if rebuild or (rebuild is None and is_stale(db_path, project)):
         click.echo(f"Building {db_path} …")
-        run_build(db_path, project, progress=_echo_stage)
+        run_build(db_path, project, progress=_echo_stage, incremental=True)  # as `bolyst build` does
     run_serve(db_path, host=host, port=port, public=public,
               announce=lambda url: click.echo(f"Serving {db_path} on {url}  (Ctrl-C to stop)", nl=True))
 
