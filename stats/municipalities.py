@@ -10,7 +10,7 @@ file gives for the same number.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -138,4 +138,13 @@ def name_rows(data_dir: Path = DATA_DIR) -> tuple[Name, ...]:
     rows = _registry(Path(data_dir))[1]
     # A historical name that the same number also carries as a current, Sámi or Kven form adds nothing.
     other = {(n.name, n.municipality, n.number) for n in rows if n.kind != "historical"}
-    return tuple(n for n in rows if not (n.kind == "historical" and (n.name, n.municipality, n.number) in other))
+    kept = [n for n in rows if not (n.kind == "historical" and (n.name, n.municipality, n.number) in other)]
+    # One name of one kind in both registers (a Sámi name valid since 2018 in the 2020 list and in the 2024 one):
+    # one row, valid from the earliest to the latest year either says.
+    merged: dict[tuple[str, str, str, str], Name] = {}
+    for n in kept:
+        key = (n.name, n.municipality, n.kind, n.number)
+        seen = merged.get(key)
+        merged[key] = n if seen is None else replace(seen, valid_from=min(seen.valid_from, n.valid_from),
+                                                       valid_to=max(seen.valid_to, n.valid_to))
+    return tuple(merged.values())

@@ -118,3 +118,14 @@ def test_a_name_with_lost_letters_is_a_clear_error():
     from bolyst.stats.derive import clean_name
     with pytest.raises(ValueError, match="kommuner.csv, row 7: name 'Ev\\?nes' has lost letters"):
         clean_name("Ev?nes", "kommuner.csv, row 7")
+
+
+def test_a_name_in_both_registers_is_one_row_with_its_whole_validity(built_db):
+    from bolyst.stats.municipalities import name_rows
+
+    keys = [(n.name, n.municipality, n.kind, n.number) for n in name_rows()]
+    assert len(keys) == len(set(keys)) == built_db.execute("select count(*) from municipality_names").fetchone()[0]
+    # Snåase: South Sámi name of Snåsa since 2018 (Kartverket's 2020 list) and in the 2024 register
+    assert built_db.execute("select number, kind, valid_from, valid_to from municipality_names "
+                            "where name = 'Snåase' order by number").fetchall() == [
+        ("1736", "historical", 1980, 2017), ("5041", "sami", 2018, 2026)]  # 1736 in Nord-Trøndelag before 2018
