@@ -93,25 +93,27 @@ class Search:
         return "?" + urlencode({k: v for k, v in args.items() if v not in (None, "")})
 
     def where(self) -> str:
-        conditions = [FILTERS[name][0] for name in self.filters]
-        if self.q:
-            conditions.insert(0, "e.rowid in (select rowid from excerpts_fts where excerpts_fts match :fts)")
-        return " and ".join(conditions) or "1"
+        return " and ".join(FILTERS[name][0] for name in self.filters) or "1"
 
     def params(self) -> dict[str, str]:
         return {**self.filters, "fts": fts_query(self.q)} if self.q else dict(self.filters)
 
 
 def _hits_sql(search: Search) -> str:
-    return f"with coded as ({CODED}), hits as (select e.id from excerpts e where {search.where()})"
+    """``hits``: the id of each excerpt that matches, with its FTS5 rank (BM25 over the whole index, as a search
+    for that one excerpt would give it) from one pass over the matches; 0 without search words."""
+    if search.q:
+        hits = ("select e.id, excerpts_fts.rank from excerpts_fts join excerpts e on e.rowid = excerpts_fts.rowid "
+                f"where excerpts_fts match :fts and {search.where()}")
+    else:
+        hits = f"select e.id, 0 as rank from excerpts e where {search.where()}"
+    return f"with coded as ({CODED}), hits as materialized ({hits})"
 
 
 def results_sql(search: Search) -> str:
     """One page of matching quotes, best first, each with the codes in force on it."""
-    rank = ("(select rank from excerpts_fts where excerpts_fts match :fts and rowid = e.rowid)"
-            if search.q else "0")
     return f"""{_hits_sql(search)}
-        select {QUOTE_COLUMNS}, s.short as source_short, e.source, {rank} as rank
+        select {QUOTE_COLUMNS}, s.short as source_short, e.source, h.rank as rank
         from hits h join excerpts e on e.id = h.id join sources s on s.id = e.source
         left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
         order by rank, e.kind = 'quote' desc, e.id
