@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from bolyst.corpus.lemmas import WORD, lemma, words
 from bolyst.site.pages.i18n import DEFAULT, N_
 from bolyst.site.pages.links import Links
-from bolyst.site.pages.queries import CODED, QUERIES, QUOTE_COLUMNS
+from bolyst.site.pages.queries import QUERIES, QUOTE_COLUMNS, coded
 from bolyst.site.pages.render import render
 
 from .guard import MAX_SEARCH_CHARS, MAX_SEARCH_TERMS
@@ -26,17 +26,19 @@ PAGE_SIZE = 25
 MAX_QUERY, MAX_TERMS = MAX_SEARCH_CHARS, MAX_SEARCH_TERMS  # the serve guard's bounds (guard.py refuses first)
 MAX_PAGE = 40
 
+#: The codings of a code and its sub-codes.
+_SUBTREE = "(code = {code} or code like {code} || '.%')"
 #: filter name → (SQL condition on the excerpt e, facet SQL giving (value, label) per hit)
 FILTERS = {
-    "theme": ("e.id in (select excerpt from coded where code = :theme or code like :theme || '.%')",
+    "theme": (f"e.id in (select excerpt from ({coded(_SUBTREE.format(code=':theme'))}))",
               """select substr(c.code, 1, instr(c.code || '.', '.') - 1) as value, k.label_nb as label,
                         count(distinct c.excerpt) as n
-                 from coded c join hits h on h.id = c.excerpt
+                 from hit_codes c
                  join codes k on k.id = substr(c.code, 1, instr(c.code || '.', '.') - 1)
                  group by 1 order by k.position"""),
-    "code": ("e.id in (select excerpt from coded where code = :code or code like :code || '.%')",
+    "code": (f"e.id in (select excerpt from ({coded(_SUBTREE.format(code=':code'))}))",
              """select c.code as value, k.label_nb as label, count(distinct c.excerpt) as n
-                from coded c join hits h on h.id = c.excerpt join codes k on k.id = c.code
+                from hit_codes c join codes k on k.id = c.code
                 where c.code like '%.%' group by 1 order by n desc, k.position limit 15"""),
     "lang": ("e.lang = :lang",
              "select e.lang as value, e.lang as label, count(*) as n from hits h join excerpts e on e.id = h.id "
@@ -107,7 +109,7 @@ def _hits_sql(search: Search) -> str:
                 f"where excerpts_fts match :fts and {search.where()}")
     else:
         hits = f"select e.id, 0 as rank from excerpts e where {search.where()}"
-    return f"with coded as ({CODED}), hits as materialized ({hits})"
+    return f"with hits as materialized ({hits}), hit_codes as ({coded('excerpt in (select id from hits)')})"
 
 
 def results_sql(search: Search) -> str:
