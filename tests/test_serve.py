@@ -39,6 +39,8 @@ async def test_serve_follows_a_rebuilt_database_without_restart(served_copy: Pat
     ds = make_datasette(served_copy)
     sql = "/kb.json?sql=select+count(*)+as+n+from+excerpts&_shape=array"
     before = (await ds.client.get(sql)).json()[0]["n"]
+    assert await _count_on_database_page(ds, "excerpts") == before  # counted once per file, then kept
+    assert await _count_on_database_page(ds, "excerpts") == before
     new = served_copy.with_name("kb.db.building")  # as `bolyst build` does: a whole file, renamed into place
     shutil.copyfile(served_copy, new)
     with sqlite3.connect(new) as conn:
@@ -46,8 +48,14 @@ async def test_serve_follows_a_rebuilt_database_without_restart(served_copy: Pat
     os.replace(new, served_copy)
     ds.databases["kb"].check_file(force=True)
     assert (await ds.client.get(sql)).json()[0]["n"] == before - 5
+    assert await _count_on_database_page(ds, "excerpts") == before - 5
     page = await ds.client.get("/-/bolyst/")
     assert page.status_code == 200
+
+
+async def _count_on_database_page(ds, table: str) -> int:
+    tables = (await ds.client.get("/kb.json")).json()["tables"]
+    return next(t["count"] for t in tables if t["name"] == table)
 
 
 @pytest.mark.parametrize("url", [
