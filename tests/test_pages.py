@@ -223,3 +223,25 @@ def test_code_page_counts_speakers_beside_excerpts_and_links_the_split_by_source
     assert cells["flyktning"] == f"{row[1]} av {row[2]} utdrag, fra {row[3]} av {row[4]} talere"
     assert figure.select("figcaption .links a")[-1]["href"].endswith(
         "/theme_matrix_sources?code=retain&dimension=speaker_role")
+
+
+def test_store_each_gives_each_value_the_rows_run_gives_it(built_db_path: Path) -> None:
+    """Quote labels for many excerpts in one statement (pages.quotes.labelled): per excerpt, the very rows and order
+    of one quote_labels query, across chunks; an excerpt without codes gets none; a query without ``= :param`` fails."""
+    import sqlite3
+
+    from bolyst.site.pages import store as store_module
+    from bolyst.site.pages.store import Store
+
+    conn = sqlite3.connect(f"file:{built_db_path}?mode=ro", uri=True)
+    store = Store(conn)
+    ids = [r["id"] for r in store.run("excerpt_ids")][:120] + ["no-such-excerpt"]
+    chunk, store_module.EACH_CHUNK = store_module.EACH_CHUNK, 7  # several statements
+    try:
+        labels = store.each("quote_labels", "excerpt", ids)
+    finally:
+        store_module.EACH_CHUNK = chunk
+    assert labels == {i: list(store.run("quote_labels", excerpt=i)) for i in ids}
+    assert labels["no-such-excerpt"] == [] and sum(len(v) > 1 for v in labels.values()) > 10
+    with pytest.raises(ValueError):
+        store.each("excerpt_ids", "excerpt", ids)

@@ -39,6 +39,8 @@ async def test_serve_follows_a_rebuilt_database_without_restart(served_copy: Pat
     ds = make_datasette(served_copy)
     sql = "/kb.json?sql=select+count(*)+as+n+from+excerpts&_shape=array"
     before = (await ds.client.get(sql)).json()[0]["n"]
+    assert await _count_on_database_page(ds, "excerpts") == before  # counted once per file, then kept
+    assert await _count_on_database_page(ds, "excerpts") == before
     new = served_copy.with_name("kb.db.building")  # as `bolyst build` does: a whole file, renamed into place
     shutil.copyfile(served_copy, new)
     with sqlite3.connect(new) as conn:
@@ -46,8 +48,14 @@ async def test_serve_follows_a_rebuilt_database_without_restart(served_copy: Pat
     os.replace(new, served_copy)
     ds.databases["kb"].check_file(force=True)
     assert (await ds.client.get(sql)).json()[0]["n"] == before - 5
+    assert await _count_on_database_page(ds, "excerpts") == before - 5
     page = await ds.client.get("/-/bolyst/")
     assert page.status_code == 200
+
+
+async def _count_on_database_page(ds, table: str) -> int:
+    tables = (await ds.client.get("/kb.json")).json()["tables"]
+    return next(t["count"] for t in tables if t["name"] == table)
 
 
 @pytest.mark.parametrize("url", [
@@ -139,3 +147,21 @@ async def test_datasette_csv_downloads_have_formula_safe_cells(datasette, built_
     table = await datasette.client.get(f"/{name}/excerpts.csv?_size=max")
     rows = list(csv.reader(io.StringIO(table.text, newline="")))
     assert len(rows) > 100 and not [c for row in rows for c in row if c[:1] in ("=", "+", "-", "@")]
+
+
+async def test_served_metadata_is_the_built_metadata(served_copy: Path) -> None:
+    """Table entries are served as shared objects (server.Described, not deep-copied per permission check): what
+    Datasette reads and shows is still every description of build_metadata, and a table page still has its own."""
+    import json
+
+    from bolyst.site.serve.metadata import build_metadata
+    from markupsafe import escape
+
+    ds = make_datasette(served_copy)
+    served = (await ds.client.get("/-/metadata.json")).json()
+    assert served == json.loads(json.dumps(build_metadata("kb")))
+    assert ds.metadata("description", database="kb", table="excerpts") == served["databases"]["kb"]["tables"][
+        "excerpts"]["description"]
+    page = await ds.client.get("/kb/codings")
+    description = served["databases"]["kb"]["tables"]["codings"]["description"]
+    assert page.status_code == 200 and str(escape(description)) in page.text

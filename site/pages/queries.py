@@ -23,10 +23,17 @@ class Query:
 #: Codings in force, one row per (excerpt, code): every coding a human has not rejected (codings.review_state,
 #: see coding/schema.py); ``confirmed`` = a person applied or accepted it (evidence), else it is an unreviewed
 #: automatic suggestion (rule, model or llm), counted and shown apart.
-CODED = """
+def coded(where: str = "") -> str:
+    """``CODED``; with ``where`` (a condition on ``codings``) only the codings it keeps are grouped. SQLite does not
+    push a sub-select or an OR into the grouped query, so ``coded where excerpt in (…)`` groups every coding first."""
+    narrow = f" and {where}" if where else ""
+    return f"""
   select excerpt, code, max(review_state = 'confirmed') as confirmed, max(score) as score
-  from codings where review_state != 'rejected' group by excerpt, code
+  from codings where review_state != 'rejected'{narrow} group by excerpt, code
 """
+
+
+CODED = coded()
 CODED_NEEDS = ("codings.excerpt", "codings.code", "codings.review_state", "codings.score")
 
 #: Every (code, ancestor-or-self) pair, one pass over ``codes`` by their parents: a count per code is then a

@@ -19,8 +19,10 @@ ORIGINS = {"human": N_("menneske"), "rule": N_("regel"), "model": N_("modell"), 
 
 
 def labelled(store: Store, result: Result) -> Result:
-    """``result`` with ``codes`` (a list of quote_labels rows) on each row; rows keep their order."""
-    rows = tuple({**r, "codes": list(store.run("quote_labels", excerpt=r["id"]))} for r in result)
+    """``result`` with ``codes`` (a list of quote_labels rows) on each row; rows keep their order. One query for all
+    of them (a municipality page at 10^4 excerpts shows 336 quotes: 336 queries took 20–30 ms)."""
+    labels = store.each("quote_labels", "excerpt", [r["id"] for r in result])
+    rows = tuple({**r, "codes": labels[r["id"]]} for r in result)
     return Result(result.name, rows, result.missing, result.params)
 
 

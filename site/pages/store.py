@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from .queries import QUERIES, Query
 
 T = TypeVar("T")
+#: Values per statement of :meth:`Store.each` (SQLite allows 32,766 parameters; a page shows hundreds of quotes).
+EACH_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,27 @@ class Store:
             rows = tuple(dict(r) for r in cursor.execute(query.sql, dict(key[1])))
             result = Result(name, rows, None, key[1])
         return result
+
+    def each(self, name: str, param: str, values: list[Any]) -> dict[Any, list[dict[str, Any]]]:
+        """Rows of query ``name`` for each of ``values`` of its parameter ``param`` (the query returns ``param`` as a
+        column), from one statement per EACH_CHUNK values: ``= :param`` is run as ``in (…)``, a list of constants
+        SQLite pushes into a grouped view as it does one value. Each value's rows keep the query's order."""
+        query = QUERIES[name]
+        out: dict[Any, list[dict[str, Any]]] = {value: [] for value in values}
+        if self.why_missing(query) or not out:
+            return out
+        if query.sql.count(f"= :{param}") != 1:
+            raise ValueError(f"query {name} has no single '= :{param}' to run for several values")
+        keys = list(out)
+        for start in range(0, len(keys), EACH_CHUNK):
+            chunk = keys[start:start + EACH_CHUNK]
+            marks = ", ".join(f":{param}_{i}" for i in range(len(chunk)))
+            cursor = self.conn.cursor()
+            cursor.row_factory = sqlite3.Row
+            for row in cursor.execute(query.sql.replace(f"= :{param}", f"in ({marks})"),
+                                      {f"{param}_{i}": value for i, value in enumerate(chunk)}):
+                out[row[param]].append(dict(row))
+        return out
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per memo dict: whole-table aggregates such as national medians."""

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import threading
 import time
 
-from datasette.database import Database
+from datasette.database import Database, QueryInterrupted
 
 _CONNECTIONS = threading.local()
 #: How often (seconds) a request may look at the file's inode and modification time.
@@ -27,6 +28,7 @@ class FollowingDatabase(Database):
     def __init__(self, ds, path: str, **kwargs) -> None:
         super().__init__(ds, path=path, is_mutable=True, **kwargs)
         self.generation = 0
+        self._counts: tuple[int, dict[str, int]] | None = None
         self._stamp = self._file_stamp()
         self._checked = time.monotonic()
 
@@ -49,6 +51,26 @@ class FollowingDatabase(Database):
         self._stamp = stamp
         self.generation += 1
         return True
+
+    async def table_counts(self, limit=10):
+        """Row counts per table, each counted once per file: a build never writes into the served file, it renames
+        a new one over it (a new generation). Datasette counts every table on each visit of the database page
+        otherwise (55 tables, 130 ms at 10^4 excerpts). A count cut off by ``limit`` (None) is tried again."""
+        self.check_file()
+        generation = self.generation
+        if self._counts is None or self._counts[0] != generation:
+            self._counts = (generation, {})
+        known = self._counts[1]
+        counts: dict[str, int | None] = {}
+        for table in await self.table_names():
+            if table not in known:
+                try:
+                    rows = await self.execute(f"select count(*) from [{table}]", custom_time_limit=limit)
+                    known[table] = rows.rows[0][0]
+                except (QueryInterrupted, sqlite3.DatabaseError):  # as Database.table_counts
+                    pass
+            counts[table] = known.get(table)
+        return counts
 
     async def execute_fn(self, fn):
         self.check_file()

@@ -9,6 +9,8 @@ import yaml
 
 from bolyst.site.build import all_queries, all_tables, all_views
 
+from .canned import QUERIES as SERVE_QUERIES
+
 BASE = Path(__file__).resolve().parent / "metadata.yaml"
 
 
@@ -34,7 +36,7 @@ def build_metadata(db_name: str = "bolyst") -> dict[str, Any]:
         entry.update(table.extra)
     for view in all_views():
         tables.setdefault(view.name, {}).update(description=view.description, columns=dict(view.columns))
-    database.setdefault("queries", {}).update(all_queries())
+    database["queries"] = {**SERVE_QUERIES, **database.get("queries", {}), **all_queries()}
     databases[db_name] = database
     return base
 

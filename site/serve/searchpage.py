@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from bolyst.corpus.lemmas import WORD, lemma, words
 from bolyst.site.pages.i18n import DEFAULT, N_
 from bolyst.site.pages.links import Links
-from bolyst.site.pages.queries import CODED, QUERIES, QUOTE_COLUMNS
+from bolyst.site.pages.queries import QUERIES, QUOTE_COLUMNS, coded
 from bolyst.site.pages.render import render
 
 from .guard import MAX_SEARCH_CHARS, MAX_SEARCH_TERMS
@@ -26,17 +26,19 @@ PAGE_SIZE = 25
 MAX_QUERY, MAX_TERMS = MAX_SEARCH_CHARS, MAX_SEARCH_TERMS  # the serve guard's bounds (guard.py refuses first)
 MAX_PAGE = 40
 
+#: The codings of a code and its sub-codes.
+_SUBTREE = "(code = {code} or code like {code} || '.%')"
 #: filter name → (SQL condition on the excerpt e, facet SQL giving (value, label) per hit)
 FILTERS = {
-    "theme": ("e.id in (select excerpt from coded where code = :theme or code like :theme || '.%')",
+    "theme": (f"e.id in (select excerpt from ({coded(_SUBTREE.format(code=':theme'))}))",
               """select substr(c.code, 1, instr(c.code || '.', '.') - 1) as value, k.label_nb as label,
                         count(distinct c.excerpt) as n
-                 from coded c join hits h on h.id = c.excerpt
+                 from hit_codes c
                  join codes k on k.id = substr(c.code, 1, instr(c.code || '.', '.') - 1)
                  group by 1 order by k.position"""),
-    "code": ("e.id in (select excerpt from coded where code = :code or code like :code || '.%')",
+    "code": (f"e.id in (select excerpt from ({coded(_SUBTREE.format(code=':code'))}))",
              """select c.code as value, k.label_nb as label, count(distinct c.excerpt) as n
-                from coded c join hits h on h.id = c.excerpt join codes k on k.id = c.code
+                from hit_codes c join codes k on k.id = c.code
                 where c.code like '%.%' group by 1 order by n desc, k.position limit 15"""),
     "lang": ("e.lang = :lang",
              "select e.lang as value, e.lang as label, count(*) as n from hits h join excerpts e on e.id = h.id "
@@ -93,25 +95,27 @@ class Search:
         return "?" + urlencode({k: v for k, v in args.items() if v not in (None, "")})
 
     def where(self) -> str:
-        conditions = [FILTERS[name][0] for name in self.filters]
-        if self.q:
-            conditions.insert(0, "e.rowid in (select rowid from excerpts_fts where excerpts_fts match :fts)")
-        return " and ".join(conditions) or "1"
+        return " and ".join(FILTERS[name][0] for name in self.filters) or "1"
 
     def params(self) -> dict[str, str]:
         return {**self.filters, "fts": fts_query(self.q)} if self.q else dict(self.filters)
 
 
 def _hits_sql(search: Search) -> str:
-    return f"with coded as ({CODED}), hits as (select e.id from excerpts e where {search.where()})"
+    """``hits``: the id of each excerpt that matches, with its FTS5 rank (BM25 over the whole index, as a search
+    for that one excerpt would give it) from one pass over the matches; 0 without search words."""
+    if search.q:
+        hits = ("select e.id, excerpts_fts.rank from excerpts_fts join excerpts e on e.rowid = excerpts_fts.rowid "
+                f"where excerpts_fts match :fts and {search.where()}")
+    else:
+        hits = f"select e.id, 0 as rank from excerpts e where {search.where()}"
+    return f"with hits as materialized ({hits}), hit_codes as ({coded('excerpt in (select id from hits)')})"
 
 
 def results_sql(search: Search) -> str:
     """One page of matching quotes, best first, each with the codes in force on it."""
-    rank = ("(select rank from excerpts_fts where excerpts_fts match :fts and rowid = e.rowid)"
-            if search.q else "0")
     return f"""{_hits_sql(search)}
-        select {QUOTE_COLUMNS}, s.short as source_short, e.source, {rank} as rank
+        select {QUOTE_COLUMNS}, s.short as source_short, e.source, h.rank as rank
         from hits h join excerpts e on e.id = h.id join sources s on s.id = e.source
         left join speakers sp on sp.id = e.speaker left join places pl on pl.id = e.place
         order by rank, e.kind = 'quote' desc, e.id

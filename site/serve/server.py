@@ -19,6 +19,18 @@ from .metadata import build_metadata
 DEFAULT_PORT = 8001
 
 
+class Described(dict):
+    """One table's metadata (its description and every column's), handed back as is by ``copy.deepcopy``.
+
+    Datasette (0.65.5 as installed) deep-copies the whole metadata for every ``view-table`` permission check, to
+    merge copies it then reads; it never writes into a table's entry. Ours describe every column: 65 KB, 0.5 ms a
+    copy, ~60 copies for the database page (it checks each table). Nothing in Bolyst changes metadata once served.
+    """
+
+    def __deepcopy__(self, memo: dict) -> Described:
+        return self
+
+
 def make_datasette(db_path: Path, public: bool = False) -> Datasette:
     """A configured Datasette instance (used by ``bolyst serve`` and by the tests' client).
 
@@ -27,6 +39,8 @@ def make_datasette(db_path: Path, public: bool = False) -> Datasette:
     """
     db_path = Path(db_path)
     metadata = build_metadata(db_path.stem)
+    database = metadata["databases"][db_path.stem]
+    database["tables"] = {name: Described(entry) for name, entry in database.get("tables", {}).items()}
     if public:
         metadata["allow_sql"] = False
     # No template_dir: the pages render their own templates, and a Datasette template folder with a
