@@ -21,7 +21,7 @@ from .importparse import (CSV_COLUMNS, CSV_REQUIRED, _fail, csv_records, parse_t
                           transcript_records)
 from .provenance import check_provenance
 from .reader import read_corpus
-from .safewrite import BACKUP_DIR, safe_file_name, safe_id, write_files
+from .safewrite import BACKUP_DIR, recover, safe_file_name, safe_id, write_files
 from .seeds import Seeds
 from .yamlio import dump_yaml
 
@@ -89,8 +89,9 @@ def _conflicts(corpus_dir: Path, path: Path, files: dict[Path, bytes]) -> list[B
 
 
 def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = (), *, replace: bool = False,
-                encoding: str | None = None) -> list[ImportResult]:
-    """Import one file: all of its sources are written together, or none (the error says why)."""
+                encoding: str | None = None, recovered: bool = False) -> list[ImportResult]:
+    """Import one file: all of its sources are written together, or none (the error says why).
+    ``recovered``: the caller has run ``safewrite.recover`` on ``corpus_dir`` (once for many files)."""
     text = decode(read_bytes(path), path, encoding)
     if path.suffix.lower() == ".csv":
         per_source, row_errors = csv_records(path, text)
@@ -116,7 +117,7 @@ def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = (), *, re
         _check_alone(path, files, text)
         if not replace and (conflicts := _conflicts(corpus_dir, path, files)):
             raise conflicts[0]
-        changed = write_files(corpus_dir, files, backup=replace)
+        changed = write_files(corpus_dir, files, backup=replace, recovered=recovered)
         for result in results:
             result.unchanged = not changed
     if row_errors:
@@ -133,9 +134,12 @@ def import_files(paths: list[Path], corpus_dir: Path, shipped: Sequence[Path] = 
     taken = {p.name for folder in shipped if (Path(folder) / "sources").is_dir()
              for p in (Path(folder) / "sources").iterdir() if p.is_dir()}
     results: list[ImportResult] = []
+    if Path(corpus_dir).is_dir():
+        recover(Path(corpus_dir))  # once, not before each file's write (it looks into every source folder)
     for path in paths:
         try:
-            mine = import_file(Path(path), Path(corpus_dir), taken, replace=replace, encoding=encoding)
+            mine = import_file(Path(path), Path(corpus_dir), taken, replace=replace, encoding=encoding,
+                               recovered=True)
         except BolystError as exc:
             mine = [ImportResult(Path(path), error=exc)]
         except OSError as exc:
