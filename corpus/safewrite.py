@@ -22,7 +22,8 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import UnsafeWriteError
@@ -32,6 +33,7 @@ TMP_SUFFIX = ".bolyst-tmp"
 BACKUP_DIR = ".bolyst-backup"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _FILE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+_SYNC_THREADS = 8
 
 
 def safe_id(value: object, what: str = "id", *, path: Path | str | None = None) -> str:
@@ -81,6 +83,25 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_all(sync: Callable[[Path], None], paths: Collection[Path]) -> None:
+    """``sync`` every path, side by side: the file system commits fsyncs that wait together in one go (an
+    import of S sources waited for some 3·S commits one after the other). All are done when this returns."""
+    if len(paths) < 2:
+        for path in paths:
+            sync(path)
+        return
+    with ThreadPoolExecutor(max_workers=_SYNC_THREADS) as pool:
+        list(pool.map(sync, paths))
+
+
 def _tmp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}{TMP_SUFFIX}")
 
@@ -98,11 +119,10 @@ def _link_tmp(target: Path, written: Path) -> Path | None:
 
 
 def _write_tmp(target: Path, data: bytes) -> Path:
+    """A temporary beside ``target`` holding ``data``, not yet synced (:func:`_fsync_all` does that)."""
     tmp = _tmp_name(target)
     with open(tmp, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
     return tmp
 
 
@@ -160,14 +180,18 @@ def write_files(root: Path, files: Mapping[Path, bytes | str], *, backup: bool =
         _backup(root, [p for p in [*planned, *doomed] if p.is_file()])
     tmps: list[tuple[Path, Path]] = []
     written: dict[bytes, Path] = {}  # content → its temporary (bytes hash once; the same object compares by identity)
+    full: list[Path] = []  # temporaries written in full (the others are links of one of them)
     try:
         for path, data in planned.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             inside(root, path.parent / "x")  # a symlinked folder may not lead out of root
             tmp = _link_tmp(path, written[data]) if data in written else None
             if tmp is None:
-                tmp = written[data] = _write_tmp(path, data)
+                tmp = _write_tmp(path, data)
+                written.setdefault(data, tmp)
+                full.append(tmp)
             tmps.append((tmp, path))
+        _fsync_all(_fsync_file, full)  # every temporary's data is on disk before the journal
         journal_tmp = root / f".bolyst-write{TMP_SUFFIX}"
         entries = [[str(t.relative_to(root)), str(p.relative_to(root))] for t, p in tmps]
         entries += [["", str(p.relative_to(root))] for p in doomed]
@@ -183,8 +207,7 @@ def write_files(root: Path, files: Mapping[Path, bytes | str], *, backup: bool =
         raise
     for tmp, path in tmps:
         os.replace(tmp, path)
-    for folder in {p.parent for _, p in tmps}:
-        _fsync_dir(folder)
+    _fsync_all(_fsync_dir, {p.parent for _, p in tmps})
     for path in doomed:
         path.unlink()
     (root / JOURNAL).unlink()

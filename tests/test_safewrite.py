@@ -88,6 +88,21 @@ def test_the_same_content_is_written_once_and_each_file_still_replaced_on_its_ow
     assert (tmp_path / "plain/seeds/a.csv").stat().st_nlink == 1
 
 
+def test_every_temporary_is_synced_before_the_journal_commits_the_write(tmp_path: Path, monkeypatch) -> None:
+    from bolyst.corpus import safewrite
+
+    events: list[tuple[str, str]] = []
+    real_sync, real_replace = safewrite._fsync_file, os.replace
+    monkeypatch.setattr(safewrite, "_fsync_file", lambda p: events.append(("sync", Path(p).name)) or real_sync(p))
+    monkeypatch.setattr(os, "replace", lambda a, b: events.append(("replace", Path(b).name)) or real_replace(a, b))
+    files = {Path(f"sources/s{n}/excerpts.yaml"): f"n: {n}\n".encode() for n in range(20)}
+    write_files(tmp_path / "root", files | {Path("seeds/a.csv"): b"x", Path("seeds/b.csv"): b"x"})
+    journal = events.index(("replace", JOURNAL))
+    assert sorted(events[:journal]) == sorted([("sync", f".excerpts.yaml.{os.getpid()}.bolyst-tmp")] * 20
+                                               + [("sync", f".a.csv.{os.getpid()}.bolyst-tmp")])
+    assert [e for e in events[journal + 1:] if e[0] == "sync"] == []
+
+
 def test_an_import_of_many_files_recovers_once_and_still_drops_a_killed_write(tmp_path: Path, corpus_dir: Path,
                                                                               monkeypatch) -> None:
     (corpus_dir / "sources" / "old").mkdir()
