@@ -21,7 +21,8 @@ from .importparse import (CSV_COLUMNS, CSV_REQUIRED, _fail, csv_records, parse_t
                           transcript_records)
 from .provenance import check_provenance
 from .reader import read_corpus
-from .safewrite import BACKUP_DIR, safe_file_name, safe_id, write_files
+from .safewrite import BACKUP_DIR, recover, safe_file_name, safe_id, write_files
+from .seeds import Seeds
 from .yamlio import dump_yaml
 
 
@@ -37,27 +38,30 @@ class ImportResult:
 # ---------------------------------------------------------------- writing
 
 
-def _planned(corpus_dir: Path, seed_text: str, source: dict, records: dict) -> dict[Path, bytes]:
+def _planned(seed: bytes, source: dict, records: dict) -> dict[Path, bytes]:
     sid = safe_id(source["id"], "source id")
     folder = Path("sources") / sid
-    return {Path("seeds") / safe_file_name(source["seed"], "seed file name"): seed_text.encode("utf-8"),
+    return {Path("seeds") / safe_file_name(source["seed"], "seed file name"): seed,
             folder / "source.yaml": dump_yaml(source).encode("utf-8"),
             folder / "excerpts.yaml": dump_yaml(records).encode("utf-8")}
 
 
-def _check_alone(path: Path, files: dict[Path, bytes]) -> None:
-    """Read and provenance-check the planned files on their own, in a scratch folder, before any write."""
+def _check_alone(path: Path, files: dict[Path, bytes], text: str) -> None:
+    """Read and provenance-check the planned files on their own, in a scratch folder, before any write. The seeds
+    are all ``text`` (the imported file's): the reader is given it rather than reading one copy per source."""
     with tempfile.TemporaryDirectory(prefix="bolyst-import-") as scratch:
         root = Path(scratch)
         (root / "sources").mkdir()
+        seeds = Seeds(root / "seeds", {rel.name: text for rel in files if rel.parts[0] == "seeds"})
         for rel, data in files.items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_bytes(data)
+            if rel.parts[0] != "seeds":
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).write_bytes(data)
         try:
-            corpus = read_corpus(root)
+            corpus = read_corpus(root, seeds=seeds)
         except ErrorList as exc:
             raise ErrorList([_renamed(e, root, path) for e in exc.errors]) from None
-        problems = [_renamed(e, root, path) for e in check_provenance(corpus, root / "seeds")]
+        problems = [_renamed(e, root, path) for e in check_provenance(corpus, seeds)]
         if problems:
             raise ErrorList(problems)
 
@@ -85,8 +89,9 @@ def _conflicts(corpus_dir: Path, path: Path, files: dict[Path, bytes]) -> list[B
 
 
 def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = (), *, replace: bool = False,
-                encoding: str | None = None) -> list[ImportResult]:
-    """Import one file: all of its sources are written together, or none (the error says why)."""
+                encoding: str | None = None, recovered: bool = False) -> list[ImportResult]:
+    """Import one file: all of its sources are written together, or none (the error says why).
+    ``recovered``: the caller has run ``safewrite.recover`` on ``corpus_dir`` (once for many files)."""
     text = decode(read_bytes(path), path, encoding)
     if path.suffix.lower() == ".csv":
         per_source, row_errors = csv_records(path, text)
@@ -100,18 +105,19 @@ def import_file(path: Path, corpus_dir: Path, taken: Collection[str] = (), *, re
     if not per_source and not row_errors:
         raise _fail(path, "no excerpt rows in the table", 2, fix="add one row per excerpt under the header")
     files: dict[Path, bytes] = {}
+    seed = text.encode("utf-8")  # once: every source of a CSV keeps the whole table as its seed
     for source, records in per_source:
         if source["id"] in taken:
             raise WriteConflict(f"source id {source['id']!r} is used by the shipped corpus", path=path,
                                 fix="give the file its own 'source:' id")
-        files.update(_planned(corpus_dir, text, source, records))
+        files.update(_planned(seed, source, records))
     results = [ImportResult(path, str(corpus_dir / "sources" / s["id"]), len(r["excerpts"]))
                for s, r in per_source]
     if files:
-        _check_alone(path, files)
+        _check_alone(path, files, text)
         if not replace and (conflicts := _conflicts(corpus_dir, path, files)):
             raise conflicts[0]
-        changed = write_files(corpus_dir, files, backup=replace)
+        changed = write_files(corpus_dir, files, backup=replace, recovered=recovered)
         for result in results:
             result.unchanged = not changed
     if row_errors:
@@ -128,9 +134,12 @@ def import_files(paths: list[Path], corpus_dir: Path, shipped: Sequence[Path] = 
     taken = {p.name for folder in shipped if (Path(folder) / "sources").is_dir()
              for p in (Path(folder) / "sources").iterdir() if p.is_dir()}
     results: list[ImportResult] = []
+    if Path(corpus_dir).is_dir():
+        recover(Path(corpus_dir))  # once, not before each file's write (it looks into every source folder)
     for path in paths:
         try:
-            mine = import_file(Path(path), Path(corpus_dir), taken, replace=replace, encoding=encoding)
+            mine = import_file(Path(path), Path(corpus_dir), taken, replace=replace, encoding=encoding,
+                               recovered=True)
         except BolystError as exc:
             mine = [ImportResult(Path(path), error=exc)]
         except OSError as exc:

@@ -11,18 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from .checker import Checker as _Checker
-from .decode import read_text
 from .errors import BolystError, CorpusFormatError, ErrorList
 from .records import (GENDERS, GENRES, GROUPS, KINDS, ROLES, SOURCE_FIELDS, Corpus, Excerpt, Finding,
                       FindingValue, Place, Source, Speaker)
 from .language import detect
 from .safewrite import JOURNAL, recover
+from .seeds import Seeds
 from .yamlio import LINE, load_yaml
 
 _SOURCE_KEYS = set(SOURCE_FIELDS)
 
 
-def read_source(path: Path, root: Path, seeds_dir: Path) -> tuple[Source | None, list[BolystError]]:
+def read_source(path: Path, root: Path, seeds: Seeds) -> tuple[Source | None, list[BolystError]]:
     """Read one ``source.yaml``."""
     check = _Checker(path, root)
     data = load_yaml(path)
@@ -37,8 +37,8 @@ def read_source(path: Path, root: Path, seeds_dir: Path) -> tuple[Source | None,
     if ident and ident != path.parent.name:
         check.fail(data, f"id {ident!r} differs from its folder {path.parent.name!r}",
                    fix="name the folder after the source id")
-    if seed and not (seeds_dir / seed).is_file():
-        check.fail(data, f"seed file {seed!r} is not in {seeds_dir}", fix="copy the source text there")
+    if seed and not seeds.exists(seed):
+        check.fail(data, f"seed file {seed!r} is not in {seeds.folder}", fix="copy the source text there")
     authors = data.get("authors") or []
     if not isinstance(authors, list):
         check.fail(data, "'authors' must be a list")
@@ -195,25 +195,25 @@ def _finding(check: _Checker, item: dict[str, Any], source: Source, seed_lines: 
 
 
 def read_corpus(root: Path | None = None, seeds_dir: Path | None = None,
-                only: Collection[str] | None = None) -> Corpus:
+                only: Collection[str] | None = None, seeds: Seeds | None = None) -> Corpus:
     """Read every source folder under ``root/sources`` (or those named in ``only``); raise :class:`ErrorList`
-    listing all problems."""
+    listing all problems. ``seeds`` may hold seed texts read already (an import's, before it writes them)."""
     from . import CORPUS_DIR
 
     root = root or CORPUS_DIR
-    seeds_dir = seeds_dir or root / "seeds"
+    seeds = seeds if seeds is not None else Seeds(seeds_dir or root / "seeds")
     if (root / JOURNAL).is_file():
         recover(root)  # finish a write that was interrupted after it was committed (corpus/safewrite.py)
     corpus, errors = Corpus(), []
     folders = (p for p in (root / "sources").iterdir() if p.is_dir() and (only is None or p.name in only))
     for folder in sorted(folders):
-        errors += read_folder(folder, root, seeds_dir, corpus)
+        errors += read_folder(folder, root, seeds, corpus)
     if errors:
         raise ErrorList(errors)
     return corpus
 
 
-def read_folder(folder: Path, root: Path, seeds_dir: Path, corpus: Corpus) -> list[BolystError]:
+def read_folder(folder: Path, root: Path, seeds: Seeds, corpus: Corpus) -> list[BolystError]:
     """Read one source folder into ``corpus``; returns its problems (an import checks just the source it wrote)."""
     errors: list[BolystError] = []
     source_file = folder / "source.yaml"
@@ -221,14 +221,14 @@ def read_folder(folder: Path, root: Path, seeds_dir: Path, corpus: Corpus) -> li
         return [CorpusFormatError("folder has no source.yaml", path=folder,
                                   fix="add source.yaml with the document's citation")]
     try:
-        source, problems = read_source(source_file, root, seeds_dir)
+        source, problems = read_source(source_file, root, seeds)
     except BolystError as exc:
         return [exc]
     errors += problems
     if source is None:
         return errors
     corpus.sources.append(source)
-    seed_lines = read_text(seeds_dir / source.seed).count("\n") + 1
+    seed_lines = seeds.line_count(source.seed)
     seen: dict[str, set[str]] = {"speakers": set(), "speaker_ids": set(), "excerpts": set(), "findings": set()}
     for path in sorted(folder.glob("*.yaml")):
         if path.name == "source.yaml":

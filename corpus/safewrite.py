@@ -9,7 +9,11 @@ Every file Bolyst writes on a user's behalf goes through :func:`write_files`:
   every (temporary, target) pair is fsync'ed, the temporaries are renamed over their targets and the journal
   is removed. A crash before the journal exists leaves only temporaries (removed by the next write or
   :func:`recover`); a crash after it is finished by :func:`recover`. So a multi-file write is all or nothing;
-* ``backup=True`` keeps each replaced file under ``<root>/.bolyst-backup/<time>/`` (``--replace``).
+* ``backup=True`` keeps each replaced file under ``<root>/.bolyst-backup/<time>/`` (``--replace``);
+* files of one write with the same content are written once and hard-linked (every source of an imported CSV
+  keeps the whole table as its seed: S copies of one text cost one write, not S). Each file is still renamed
+  into place on its own, and no write ever changes a file in place, so a later write of one of them leaves the
+  others as they were. Where the file system has no hard links, each is written in full.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import UnsafeWriteError
@@ -28,6 +33,7 @@ TMP_SUFFIX = ".bolyst-tmp"
 BACKUP_DIR = ".bolyst-backup"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _FILE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+_SYNC_THREADS = 8
 
 
 def safe_id(value: object, what: str = "id", *, path: Path | str | None = None) -> str:
@@ -77,12 +83,46 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_all(sync: Callable[[Path], None], paths: Collection[Path]) -> None:
+    """``sync`` every path, side by side: the file system commits fsyncs that wait together in one go (an
+    import of S sources waited for some 3·S commits one after the other). All are done when this returns."""
+    if len(paths) < 2:
+        for path in paths:
+            sync(path)
+        return
+    with ThreadPoolExecutor(max_workers=_SYNC_THREADS) as pool:
+        list(pool.map(sync, paths))
+
+
+def _tmp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}{TMP_SUFFIX}")
+
+
+def _link_tmp(target: Path, written: Path) -> Path | None:
+    """A temporary for ``target`` that is a hard link of ``written`` (a temporary of the same content), or None
+    where the file system cannot link."""
+    tmp = _tmp_name(target)
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(written, tmp)
+    except OSError:
+        return None
+    return tmp
+
+
 def _write_tmp(target: Path, data: bytes) -> Path:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}{TMP_SUFFIX}")
+    """A temporary beside ``target`` holding ``data``, not yet synced (:func:`_fsync_all` does that)."""
+    tmp = _tmp_name(target)
     with open(tmp, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
     return tmp
 
 
@@ -114,16 +154,19 @@ def recover(root: Path) -> int:
 
 
 def write_files(root: Path, files: Mapping[Path, bytes | str], *, backup: bool = False,
-                remove: tuple[Path, ...] = ()) -> list[Path]:
+                remove: tuple[Path, ...] = (), recovered: bool = False) -> list[Path]:
     """Write ``files`` (target → content) under ``root`` all or nothing; returns the files that changed.
 
     Targets may be relative to ``root`` or absolute; each must resolve inside ``root``. Files whose content is
     already the same are left alone. ``remove`` lists files to delete in the same step (a replaced source's
     old excerpt files). With ``backup`` the old version of every replaced or removed file is copied first.
+    ``recovered`` says the caller has run :func:`recover` on ``root`` in this process already (a batch of writes:
+    each write cleans up after itself, so only a killed process leaves anything to recover).
     """
     root = Path(root).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    recover(root)
+    if not recovered:
+        recover(root)
     planned: dict[Path, bytes] = {}
     for target, content in files.items():
         data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
@@ -136,11 +179,19 @@ def write_files(root: Path, files: Mapping[Path, bytes | str], *, backup: bool =
     if backup:
         _backup(root, [p for p in [*planned, *doomed] if p.is_file()])
     tmps: list[tuple[Path, Path]] = []
+    written: dict[bytes, Path] = {}  # content → its temporary (bytes hash once; the same object compares by identity)
+    full: list[Path] = []  # temporaries written in full (the others are links of one of them)
     try:
         for path, data in planned.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             inside(root, path.parent / "x")  # a symlinked folder may not lead out of root
-            tmps.append((_write_tmp(path, data), path))
+            tmp = _link_tmp(path, written[data]) if data in written else None
+            if tmp is None:
+                tmp = _write_tmp(path, data)
+                written.setdefault(data, tmp)
+                full.append(tmp)
+            tmps.append((tmp, path))
+        _fsync_all(_fsync_file, full)  # every temporary's data is on disk before the journal
         journal_tmp = root / f".bolyst-write{TMP_SUFFIX}"
         entries = [[str(t.relative_to(root)), str(p.relative_to(root))] for t, p in tmps]
         entries += [["", str(p.relative_to(root))] for p in doomed]
@@ -156,8 +207,7 @@ def write_files(root: Path, files: Mapping[Path, bytes | str], *, backup: bool =
         raise
     for tmp, path in tmps:
         os.replace(tmp, path)
-    for folder in {p.parent for _, p in tmps}:
-        _fsync_dir(folder)
+    _fsync_all(_fsync_dir, {p.parent for _, p in tmps})
     for path in doomed:
         path.unlink()
     (root / JOURNAL).unlink()

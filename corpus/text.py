@@ -30,7 +30,7 @@ def occurs_in(text: str, source: str, omits: tuple[str, ...] = ()) -> bool:
     """
     for furniture in omits:
         source = source.replace(furniture, " ")
-    if normalise(text) in _normalised(source):
+    if normalise(text) in normalised(source):
         return True
     return loose(text) in _loosened(source)
 
@@ -39,7 +39,7 @@ def occurs_in(text: str, source: str, omits: tuple[str, ...] = ()) -> bool:
 # N rows made imports and builds quadratic). Strings hash once and compare by identity first, so a lookup of
 # the same seed string is cheap.
 @lru_cache(maxsize=16)
-def _normalised(source: str) -> str:
+def normalised(source: str) -> str:
     return normalise(source)
 
 

@@ -73,6 +73,53 @@ def test_write_files_is_all_or_nothing_and_recover_finishes_a_committed_write(tm
     assert tree(root) == {"a.txt": b"ONE"}
 
 
+def test_the_same_content_is_written_once_and_each_file_still_replaced_on_its_own(tmp_path: Path, monkeypatch) -> None:
+    root, table = tmp_path / "root", "source,text\ns,SYNTETISK tabell\n".encode() * 1000
+    files = {Path(f"seeds/{name}.csv"): table for name in ("a", "b", "c")} | {Path("sources/a/source.yaml"): b"id: a\n"}
+    write_files(root, files)
+    assert tree(root) == {str(p): data for p, data in files.items()}
+    inodes = {(root / p).stat().st_ino for p in files if p.suffix == ".csv"}
+    assert len(inodes) == 1 and (root / "seeds/a.csv").stat().st_nlink == 3  # one file on disk, three names
+    write_files(root, {Path("seeds/b.csv"): b"source,text\ns,ny\n"})  # temp + rename: a and c keep the table
+    assert [(root / f"seeds/{n}.csv").read_bytes() == table for n in "abc"] == [True, False, True]
+    monkeypatch.setattr(os, "link", lambda *a: (_ for _ in ()).throw(OSError("no hard links here")))
+    write_files(tmp_path / "plain", files)  # a file system without hard links: each file written in full
+    assert tree(tmp_path / "plain") == tree(root) | {"seeds/b.csv": table}
+    assert (tmp_path / "plain/seeds/a.csv").stat().st_nlink == 1
+
+
+def test_every_temporary_is_synced_before_the_journal_commits_the_write(tmp_path: Path, monkeypatch) -> None:
+    from bolyst.corpus import safewrite
+
+    events: list[tuple[str, str]] = []
+    real_sync, real_replace = safewrite._fsync_file, os.replace
+    monkeypatch.setattr(safewrite, "_fsync_file", lambda p: events.append(("sync", Path(p).name)) or real_sync(p))
+    monkeypatch.setattr(os, "replace", lambda a, b: events.append(("replace", Path(b).name)) or real_replace(a, b))
+    files = {Path(f"sources/s{n}/excerpts.yaml"): f"n: {n}\n".encode() for n in range(20)}
+    write_files(tmp_path / "root", files | {Path("seeds/a.csv"): b"x", Path("seeds/b.csv"): b"x"})
+    journal = events.index(("replace", JOURNAL))
+    assert sorted(events[:journal]) == sorted([("sync", f".excerpts.yaml.{os.getpid()}.bolyst-tmp")] * 20
+                                               + [("sync", f".a.csv.{os.getpid()}.bolyst-tmp")])
+    assert [e for e in events[journal + 1:] if e[0] == "sync"] == []
+
+
+def test_an_import_of_many_files_recovers_once_and_still_drops_a_killed_write(tmp_path: Path, corpus_dir: Path,
+                                                                              monkeypatch) -> None:
+    (corpus_dir / "sources" / "old").mkdir()
+    stray = corpus_dir / "sources" / "old" / ".excerpts.yaml.99.bolyst-tmp"  # left by a killed import
+    stray.write_text("half", encoding="utf-8")
+    paths = []
+    for n in range(3):
+        paths.append(tmp_path / f"intervju-{n}.md")
+        paths[-1].write_text(transcript(source=f"syntetisk-{n}"), encoding="utf-8")
+    calls = []
+    monkeypatch.setattr("bolyst.corpus.safewrite.recover", lambda root: calls.append(root) or 0)
+    monkeypatch.setattr("bolyst.corpus.importer.recover", lambda root: calls.append(root) or recover(root))
+    assert [r.error for r in import_files(paths, corpus_dir)] == [None, None, None]
+    assert calls == [corpus_dir] and not stray.exists()
+    assert [s.id for s in read_corpus(corpus_dir).sources] == ["syntetisk-0", "syntetisk-1", "syntetisk-2"]
+
+
 def test_a_different_file_under_an_existing_id_is_refused_naming_both_then_replaced_with_a_backup(
         corpus_dir: Path, tmp_path: Path) -> None:
     first = tmp_path / "first.md"

@@ -232,7 +232,8 @@ def import_(files: tuple[Path, ...], corpus_dir: Path | None, coding_dir: Path |
     with Progress("import", total=len(plain), unit="files") as step:
         results = import_files(plain, project.corpus_dir, project.corpus_dirs[:-1], replace=replace,
                                encoding=encoding, done=report) if plain else []
-    failed += echo_qdpx_imports(qdpx, project, coder)
+    if qdpx:  # the QDA importer loads spaCy (2 s): only when there is a .qdpx
+        failed += echo_qdpx_imports(qdpx, project, coder)
     if failed:
         click.echo(f"{failed} of {len(results) + len(qdpx)} file(s) had errors; the others were imported.", err=True)
         sys.exit(1)
