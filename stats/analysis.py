@@ -3,7 +3,6 @@ pandas, call the pure functions (links, compare, models, matrix, tabell1), write
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pandas as pd
 import sqlite_utils
 
 from . import compare, features, links, matrix, models, rates, tabell1
+from .dbwrite import insert_frame
 from .gazetteer import build_gazetteer
 from .regions import population_band
 from .barometer import run as barometer_run
@@ -30,21 +30,12 @@ def read(db: sqlite_utils.Database, sql: str) -> pd.DataFrame:
     return pd.read_sql_query(sql, db.conn)
 
 
-def _clean(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, np.generic):
-        return _clean(value.item())
-    return value
-
-
 def write(db: sqlite_utils.Database, table: str, frame: pd.DataFrame) -> int:
     """Replace ``table``'s rows with ``frame`` (declared columns only, NaN → NULL), sorted by primary key."""
     columns = [c.name for t in TABLES if t.name == table for c in t.columns]
     frame = frame[columns].sort_values(list(_PK[table]))
-    db[table].delete_where()
-    db[table].insert_all({k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records"))
-    return len(frame)
+    db.conn.execute(f"delete from [{table}]")
+    return insert_frame(db, table, frame)
 
 
 def inputs(db: sqlite_utils.Database) -> dict[str, pd.DataFrame]:
