@@ -149,7 +149,8 @@ def placed_attributes(found: pd.DataFrame, data: dict[str, pd.DataFrame]) -> pd.
     return placed.join(attrs, on="municipality")[["excerpt", "centrality_class", "landsdel", "population_band"]]
 
 
-def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: pd.DataFrame) -> dict[str, int]:
+def matrix_inputs(data: dict[str, pd.DataFrame], found: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(characteristics of the tested excerpts with source and unit, codes in force on them) for the matrix."""
     chars = matrix.characteristics(data["excerpts"], placed_attributes(found, data))
     members = matrix.cell_members(matrix.codings_in_force(data["codings"]))
     # Nested excerpts collapse into their outer excerpt; speakers (or the excerpt itself) are the units.
@@ -160,9 +161,16 @@ def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: 
         unit=lambda c: [sp if isinstance(sp, str) and sp else f"excerpt:{e}"
                         for e, sp in zip(c["excerpt"], c["excerpt"].map(excerpts["speaker"]))])
     collapsed = members.assign(excerpt=members["excerpt"].map(root).fillna(members["excerpt"])).drop_duplicates()
+    return tested, collapsed
+
+
+def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: pd.DataFrame,
+               known: dict[tuple, matrix.Tested] | None = None) -> dict[str, int]:
+    """The matrix tables; ``known``: test results of tables tested before (see :func:`matrix.theme_matrix`)."""
+    tested, collapsed = matrix_inputs(data, found)
     return {"excerpt_characteristics": write(db, "excerpt_characteristics", tested),
             "matrix_codings": write(db, "matrix_codings", collapsed),
-            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(collapsed, tested)),
+            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(collapsed, tested, known=known)),
             "theme_matrix_sources": write(db, "theme_matrix_sources", matrix.by_source(collapsed, tested))}
 
 
