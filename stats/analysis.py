@@ -181,14 +181,16 @@ def run_reproductions(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) 
 
 
 def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None,
-        data_dir: Path = DATA_DIR, statistics: bool = True) -> dict[str, int]:
+        data_dir: Path = DATA_DIR, statistics: bool = True, known: dict[tuple, matrix.Tested] | None = None
+        ) -> dict[str, int]:
     """Write every analysis table; returns row counts per table. Without ``statistics``, only those that read the
-    corpus (links, profiles, reproductions, matrix): the others (comparables, models, rates, barometer) were reused."""
+    corpus (links, profiles, reproductions, matrix): the others (comparables, models, rates, barometer) were reused.
+    ``known``: the matrix tests of the previous build by table (stats/reuse.py ``known_tests``)."""
     data = inputs(db)
     counts, found = run_links(db, data)
     for step in (run_comparables, run_models, run_rates, run_reproductions) if statistics else (run_reproductions,):
         counts.update(step(db, data))
     if statistics:
         counts.update(run_barometer(db, data, data_dir))
-    counts.update(run_matrix(db, data, found))
+    counts.update(run_matrix(db, data, found, known))
     return counts

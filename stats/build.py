@@ -144,7 +144,8 @@ def run(db: sqlite_utils.Database, stats_dir: Path, previous: Path | None = None
     """Write this stage's tables into ``db``; returns counts per table.
 
     With ``previous`` (the database of the last build, read-only), the tables that do not depend on the corpus
-    are copied from it when their inputs' fingerprint is unchanged (stats/reuse.py), not computed again.
+    are copied from it when their inputs' fingerprint is unchanged (stats/reuse.py), not computed again, and so are
+    the theme matrix's tests of unchanged tables.
     """
     data_dir = Path(stats_dir) / "data"
     fingerprint = reuse.fingerprint(data_dir)
@@ -152,7 +153,8 @@ def run(db: sqlite_utils.Database, stats_dir: Path, previous: Path | None = None
     computed = counts is None
     if computed:
         counts = write_statistics(db, data_dir)
+    known = reuse.known_tests(previous, fingerprint) if previous is not None else None
     # links, profiles, reproductions, matrix (and, when computed: comparables, models, barometer)
-    counts.update(analysis.run(db, data_dir=data_dir, statistics=computed))
+    counts.update(analysis.run(db, data_dir=data_dir, statistics=computed, known=known))
     counts["build_fingerprints"] = reuse.record(db, fingerprint)
     return counts
