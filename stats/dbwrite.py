@@ -27,9 +27,12 @@ def clean(value: Any) -> Any:
 
 
 def _column(series: pd.Series) -> list[Any]:
-    if series.dtype == object:
-        return [clean(v) for v in series.tolist()]
-    return series.astype(object).where(series.notna(), None).tolist()
+    values = series.to_numpy(dtype=object, copy=True)
+    values[series.isna().to_numpy()] = None
+    out = values.tolist()
+    if series.dtype == object and any(isinstance(v, np.generic) for v in out):
+        return [clean(v) for v in out]
+    return out
 
 
 def insert_frame(db: sqlite_utils.Database, table: str, frame: pd.DataFrame, replace: bool = False) -> int:
