@@ -276,7 +276,10 @@ def characteristics(excerpts: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFram
         rows.append((e.id, "speaker_role", e.speaker_role if isinstance(e.speaker_role, str) else "unknown"))
         rows.append((e.id, "source", e.source))
     for dimension in ("centrality_class", "landsdel", "population_band"):
-        values = linked.groupby("excerpt")[dimension].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "mixed")
+        # an excerpt's first linked value when its links agree on one value, else «mixed»
+        first = linked.drop_duplicates("excerpt").set_index("excerpt")[dimension]
+        agree = linked.groupby("excerpt")[dimension].nunique().reindex(first.index) == 1
+        values = first.astype(object).where(agree, "mixed")
         for e in sorted(excerpts["id"]):
             value = values.get(e, "unknown")
             rows.append((e, dimension, str(int(value)) if isinstance(value, (int, float, np.integer)) else value))

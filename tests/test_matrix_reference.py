@@ -79,6 +79,19 @@ def reference_by_source(members, characteristics):
     return pd.concat(rows, ignore_index=True)[["code", "dimension", "category", "source", "n_excerpts", "n_coded"]]
 
 
+def reference_characteristics(excerpts, linked):
+    rows = []
+    for e in excerpts.sort_values("id").itertuples():
+        rows.append((e.id, "speaker_role", e.speaker_role if isinstance(e.speaker_role, str) else "unknown"))
+        rows.append((e.id, "source", e.source))
+    for dimension in ("centrality_class", "landsdel", "population_band"):
+        values = linked.groupby("excerpt")[dimension].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "mixed")
+        for e in sorted(excerpts["id"]):
+            value = values.get(e, "unknown")
+            rows.append((e, dimension, str(int(value)) if isinstance(value, (int, float, np.integer)) else value))
+    return pd.DataFrame(rows, columns=["excerpt", "dimension", "category"])
+
+
 def asymptotic(table: np.ndarray, seed: int = SEED):
     """A quick stand-in for the Monte Carlo test (same on both sides): chi-square's asymptotic p."""
     table = table[table.sum(axis=1) > 0]
@@ -102,6 +115,13 @@ def assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
 def shipped(built_db):
     data = analysis.inputs(built_db)
     return analysis.matrix_inputs(data, analysis.read(built_db, "select * from excerpt_places"))
+
+
+def test_the_shipped_corpus_characteristics_are_the_reference_ones(built_db):
+    data = analysis.inputs(built_db)
+    linked = analysis.placed_attributes(analysis.read(built_db, "select * from excerpt_places"), data)
+    assert linked["excerpt"].duplicated().any()  # excerpts placed in several municipalities («mixed» or not)
+    assert_same(matrix.characteristics(data["excerpts"], linked), reference_characteristics(data["excerpts"], linked))
 
 
 def test_the_shipped_corpus_matrix_is_the_reference_one(shipped, monkeypatch):
@@ -128,6 +148,7 @@ def test_the_hand_made_fixture_without_speakers_or_sources():
     linked = pd.DataFrame({"excerpt": ["e1", "e2", "e2"], "landsdel": ["Nord-Norge", "Nord-Norge", "Østlandet"],
                            "centrality_class": [5, 5, 5], "population_band": ["x", "x", "x"]})
     chars = matrix.characteristics(excerpts, linked)
+    assert_same(chars, reference_characteristics(excerpts, linked))
     members = matrix.cell_members(matrix.codings_in_force(CODINGS))
     assert_same(matrix.theme_matrix(members, chars), reference_theme_matrix(members, chars))
     assert_same(matrix.theme_matrix(members.iloc[:0], chars), reference_theme_matrix(members.iloc[:0], chars))
