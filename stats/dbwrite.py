@@ -30,7 +30,8 @@ def _column(series: pd.Series) -> list[Any]:
     values = series.to_numpy(dtype=object, copy=True)
     values[series.isna().to_numpy()] = None
     out = values.tolist()
-    if series.dtype == object and any(isinstance(v, np.generic) for v in out):
+    if series.dtype == object and pd.api.types.infer_dtype(out, skipna=True) not in ("string", "empty") and any(
+            isinstance(v, np.generic) for v in out):
         return [clean(v) for v in out]
     return out
 
