@@ -3,7 +3,6 @@ pandas, call the pure functions (links, compare, models, matrix, tabell1), write
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pandas as pd
 import sqlite_utils
 
 from . import compare, features, links, matrix, models, rates, tabell1
+from .dbwrite import insert_frame
 from .gazetteer import build_gazetteer
 from .regions import population_band
 from .barometer import run as barometer_run
@@ -30,21 +30,12 @@ def read(db: sqlite_utils.Database, sql: str) -> pd.DataFrame:
     return pd.read_sql_query(sql, db.conn)
 
 
-def _clean(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, np.generic):
-        return _clean(value.item())
-    return value
-
-
 def write(db: sqlite_utils.Database, table: str, frame: pd.DataFrame) -> int:
     """Replace ``table``'s rows with ``frame`` (declared columns only, NaN → NULL), sorted by primary key."""
     columns = [c.name for t in TABLES if t.name == table for c in t.columns]
     frame = frame[columns].sort_values(list(_PK[table]))
-    db[table].delete_where()
-    db[table].insert_all({k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records"))
-    return len(frame)
+    db.conn.execute(f"delete from [{table}]")
+    return insert_frame(db, table, frame)
 
 
 def inputs(db: sqlite_utils.Database) -> dict[str, pd.DataFrame]:
@@ -158,7 +149,8 @@ def placed_attributes(found: pd.DataFrame, data: dict[str, pd.DataFrame]) -> pd.
     return placed.join(attrs, on="municipality")[["excerpt", "centrality_class", "landsdel", "population_band"]]
 
 
-def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: pd.DataFrame) -> dict[str, int]:
+def matrix_inputs(data: dict[str, pd.DataFrame], found: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(characteristics of the tested excerpts with source and unit, codes in force on them) for the matrix."""
     chars = matrix.characteristics(data["excerpts"], placed_attributes(found, data))
     members = matrix.cell_members(matrix.codings_in_force(data["codings"]))
     # Nested excerpts collapse into their outer excerpt; speakers (or the excerpt itself) are the units.
@@ -169,9 +161,16 @@ def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: 
         unit=lambda c: [sp if isinstance(sp, str) and sp else f"excerpt:{e}"
                         for e, sp in zip(c["excerpt"], c["excerpt"].map(excerpts["speaker"]))])
     collapsed = members.assign(excerpt=members["excerpt"].map(root).fillna(members["excerpt"])).drop_duplicates()
+    return tested, collapsed
+
+
+def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: pd.DataFrame,
+               known: dict[tuple, matrix.Tested] | None = None) -> dict[str, int]:
+    """The matrix tables; ``known``: test results of tables tested before (see :func:`matrix.theme_matrix`)."""
+    tested, collapsed = matrix_inputs(data, found)
     return {"excerpt_characteristics": write(db, "excerpt_characteristics", tested),
             "matrix_codings": write(db, "matrix_codings", collapsed),
-            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(collapsed, tested)),
+            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(collapsed, tested, known=known)),
             "theme_matrix_sources": write(db, "theme_matrix_sources", matrix.by_source(collapsed, tested))}
 
 
@@ -182,14 +181,16 @@ def run_reproductions(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) 
 
 
 def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None,
-        data_dir: Path = DATA_DIR, statistics: bool = True) -> dict[str, int]:
+        data_dir: Path = DATA_DIR, statistics: bool = True, known: dict[tuple, matrix.Tested] | None = None
+        ) -> dict[str, int]:
     """Write every analysis table; returns row counts per table. Without ``statistics``, only those that read the
-    corpus (links, profiles, reproductions, matrix): the others (comparables, models, rates, barometer) were reused."""
+    corpus (links, profiles, reproductions, matrix): the others (comparables, models, rates, barometer) were reused.
+    ``known``: the matrix tests of the previous build by table (stats/reuse.py ``known_tests``)."""
     data = inputs(db)
     counts, found = run_links(db, data)
     for step in (run_comparables, run_models, run_rates, run_reproductions) if statistics else (run_reproductions,):
         counts.update(step(db, data))
     if statistics:
         counts.update(run_barometer(db, data, data_dir))
-    counts.update(run_matrix(db, data, found))
+    counts.update(run_matrix(db, data, found, known))
     return counts

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from . import analysis, mapping, reuse
 from .crosswalk import build_links, links_frame
+from .dbwrite import insert_frame
 from .fetch import fetched
 from .municipalities import municipality_records, name_rows, strip_validity
 from .snapshots import Snapshot, read_snapshot, snapshots
@@ -123,23 +124,6 @@ def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -
     return db[table].count
 
 
-def _insert_frame(db: sqlite_utils.Database, table: str, frame: pd.DataFrame) -> int:
-    """Insert a large sorted frame in one statement per batch.
-
-    sqlite-utils' ``insert_all`` splits rows into ~100-row statements and commits after each, which
-    takes ~30 s for the 230,000 statistics rows on two cores; one ``executemany`` inside the build's
-    transaction into the table ``ensure_shape`` created takes ~1 s.
-    """
-    columns = list(frame.columns)
-    sql = (f"insert or replace into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-           f"values ({', '.join('?' for _ in columns)})")
-    values = frame.astype(object).where(frame.notna(), None)
-    rows = list(values.itertuples(index=False, name=None))
-    for start in range(0, len(rows), BATCH * 10):
-        db.conn.executemany(sql, rows[start:start + BATCH * 10])
-    return len(rows)
-
-
 def write_statistics(db: sqlite_utils.Database, data_dir: Path) -> dict[str, int]:
     """The tables read straight from the snapshots: municipalities, indicators, statistics, crosswalk, names."""
     stats = stats_frame(data_dir)
@@ -152,7 +136,7 @@ def write_statistics(db: sqlite_utils.Database, data_dir: Path) -> dict[str, int
         "municipality_crosswalk": _insert(db, "municipality_crosswalk", [
             {**link.__dict__, "note": link.note or None} for link in build_links(data_dir)]),
         "municipality_names": _insert(db, "municipality_names", [n.__dict__ for n in name_rows(data_dir)]),
-        "municipality_stats": _insert_frame(db, "municipality_stats", clean),
+        "municipality_stats": insert_frame(db, "municipality_stats", clean, replace=True),
     }
 
 
@@ -160,7 +144,8 @@ def run(db: sqlite_utils.Database, stats_dir: Path, previous: Path | None = None
     """Write this stage's tables into ``db``; returns counts per table.
 
     With ``previous`` (the database of the last build, read-only), the tables that do not depend on the corpus
-    are copied from it when their inputs' fingerprint is unchanged (stats/reuse.py), not computed again.
+    are copied from it when their inputs' fingerprint is unchanged (stats/reuse.py), not computed again, and so are
+    the theme matrix's tests of unchanged tables.
     """
     data_dir = Path(stats_dir) / "data"
     fingerprint = reuse.fingerprint(data_dir)
@@ -168,7 +153,8 @@ def run(db: sqlite_utils.Database, stats_dir: Path, previous: Path | None = None
     computed = counts is None
     if computed:
         counts = write_statistics(db, data_dir)
+    known = reuse.known_tests(previous, fingerprint) if previous is not None else None
     # links, profiles, reproductions, matrix (and, when computed: comparables, models, barometer)
-    counts.update(analysis.run(db, data_dir=data_dir, statistics=computed))
+    counts.update(analysis.run(db, data_dir=data_dir, statistics=computed, known=known))
     counts["build_fingerprints"] = reuse.record(db, fingerprint)
     return counts

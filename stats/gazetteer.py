@@ -114,11 +114,25 @@ def find_mentions(nlp: Language, gazetteer: Gazetteer, text: str) -> list[Mentio
     return mentions
 
 
+def candidates(nlp: Language) -> re.Pattern | None:
+    """A quick test a text must pass to contain a name: the first token of some phrase pattern of the entity ruler
+    occurs in it (a token's text is a piece of the text, and a phrase matches only from its first token on). None
+    when the ruler has token patterns, which this cannot see."""
+    ruler = nlp.get_pipe("entity_ruler")
+    if any(ruler.token_patterns.values()):
+        return None
+    firsts = {doc[0].text for docs in ruler.phrase_patterns.values() for doc in docs if len(doc)}
+    return re.compile("|".join(re.escape(f) for f in sorted(firsts, key=lambda f: (-len(f), f))) or "(?!)")
+
+
 def mention_frame(nlp: Language, gazetteer: Gazetteer, texts: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
-    """Mentions of ``(key, field, text)`` triples as a tidy frame: one row per mention × municipality."""
+    """Mentions of ``(key, field, text)`` triples as a tidy frame: one row per mention × municipality.
+
+    Only the texts where some name could start (:func:`candidates`, most texts have none) go through spaCy."""
+    maybe = candidates(nlp)
     rows = []
     for key, field, text in texts:
-        if not isinstance(text, str) or not text:
+        if not isinstance(text, str) or not text or (maybe is not None and not maybe.search(text)):
             continue
         for m in find_mentions(nlp, gazetteer, text):
             for municipality in m.municipalities:

@@ -138,15 +138,15 @@ def mention_links(excerpts: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
     texts = [(r.id, field, getattr(r, field)) for r in excerpts.sort_values("id").itertuples()
              for field in ("text", "place_description")]
     found = mention_frame(nlp, gazetteer, texts)
-    rows = []
-    for (excerpt, municipality), group in found.groupby(["key", "municipality"], sort=True):
-        first = group.sort_values(["field", "start_char"]).iloc[0]
-        where = "text" if first["field"] == "text" else "place description"
-        reason = f"«{first['name']}» in the {where} ({first['context']})"
-        if first["n_candidates"] > 1:
-            reason += f"; ambiguous: {first['n_candidates']} municipalities carry the name"
-        rows.append((excerpt, municipality, "mention", 1 / first["n_candidates"], reason, None))
-    return pd.DataFrame(rows, columns=LINK_COLUMNS)
+    # per excerpt and municipality, the first mention: place description before text, then by position
+    first = found.sort_values(["key", "municipality", "field", "start_char"], kind="mergesort").drop_duplicates(
+        ["key", "municipality"])
+    where = np.where(first["field"] == "text", "text", "place description")
+    reasons = [f"«{name}» in the {w} ({context})" + (f"; ambiguous: {n} municipalities carry the name" if n > 1 else "")
+               for name, w, context, n in zip(first["name"], where, first["context"], first["n_candidates"])]
+    return pd.DataFrame({"excerpt": first["key"].tolist(), "municipality": first["municipality"].tolist(),
+                         "link_type": "mention", "weight": (1 / first["n_candidates"]).tolist(), "reason": reasons,
+                         "profile": [None] * len(first)}, columns=LINK_COLUMNS)
 
 
 def link_excerpts(excerpts: pd.DataFrame, places: pd.DataFrame, municipalities: pd.DataFrame,

@@ -21,7 +21,8 @@ and in the warning when one source supplies most of a category.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from collections.abc import Callable
+from urllib.parse import quote_plus, urlencode
 
 import numpy as np
 import pandas as pd
@@ -80,40 +81,88 @@ def quotes_path(code: str, dimension: str, category: str, db: str = "bolyst") ->
     return f"/{db}/theme_quotes?" + urlencode({"code": code, "dimension": dimension, "category": category})
 
 
-def _cells(coded: set[str], chars: pd.DataFrame, code: str, theme: str, level: str, dimension: str,
-           seed: int) -> list[dict]:
-    chars = chars.assign(coded=chars["excerpt"].isin(coded))
-    counts = chars.groupby("category")["coded"].agg(["size", "sum"])
-    speakers = chars.groupby("category")["unit"].nunique() if "unit" in chars else counts["size"]
-    speakers_coded = (chars[chars["coded"]].groupby("category")["unit"].nunique() if "unit" in chars
-                      else counts["sum"]).reindex(counts.index, fill_value=0)
-    tested = counts[~counts.index.isin(UNTESTED)]
-    table = np.column_stack([tested["sum"], tested["size"] - tested["sum"]]).astype(int)
-    test, statistic, pval = contingency_test(table, seed)
-    total, coded_total = tested["size"].sum(), tested["sum"].sum()
-    expected = tested["size"] * coded_total / total if total else tested["size"] * np.nan
-    exp_cells = np.concatenate([expected, tested["size"] - expected]) if total else np.array([])
-    small = int((exp_cells < 5).sum())
-    warning = (f"{small} of {len(exp_cells)} expected counts < 5 (smallest {exp_cells.min():.1f}): "
-               "few excerpts, read shares with care" if small and test else None)
-    if test and dimension != "source" and "source" in chars:
-        top = chars[~chars["category"].isin(UNTESTED)].groupby("category")["source"].agg(
-            lambda s: s.value_counts(normalize=True).iloc[0])
-        dominated = [str(c) for c, share in top.items() if share >= SOURCE_DOMINANCE]
-        if dominated:
-            note = (f"categories {', '.join(dominated)}: at least {SOURCE_DOMINANCE:.0%} of their excerpts come from "
-                    "one source, so a difference may be the source's (theme_matrix_sources)")
+def _query(value: str) -> str:
+    return quote_plus(value, safe="")
+
+
+def _quotes_paths(codes: np.ndarray, dimension: str, categories: np.ndarray, db: str = "bolyst") -> list[str]:
+    """:func:`quotes_path` of every (code, category) pair, code-major, each part quoted once."""
+    codes_q = [f"/{db}/theme_quotes?code={_query(c)}&dimension={_query(dimension)}&category=" for c in codes]
+    cats_q = [_query(str(c)) for c in categories]
+    return [c + k for c in codes_q for k in cats_q]
+
+
+def dominance_note(chars: pd.DataFrame, dimension: str) -> str | None:
+    """The warning for a dimension's categories whose excerpts come mostly from one source (None when none do)."""
+    if dimension == "source" or "source" not in chars:
+        return None
+    top = chars[~chars["category"].isin(UNTESTED)].groupby("category")["source"].agg(
+        lambda s: s.value_counts(normalize=True).iloc[0])
+    dominated = [str(c) for c, share in top.items() if share >= SOURCE_DOMINANCE]
+    if not dominated:
+        return None
+    return (f"categories {', '.join(dominated)}: at least {SOURCE_DOMINANCE:.0%} of their excerpts come from "
+            "one source, so a difference may be the source's (theme_matrix_sources)")
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _counts(pairs: pd.DataFrame, chars: pd.DataFrame, categories: pd.Index, n_groups: int
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Coded excerpts and coded speakers per (group, category): ``pairs`` (g, excerpt) against one dimension."""
+    hits = pairs.merge(chars[["excerpt", "category"] + (["unit"] if "unit" in chars else [])], on="excerpt")
+    hits = hits[hits["category"].notna()]
+    coded = np.zeros((n_groups, len(categories)), dtype=np.int64)
+    np.add.at(coded, (hits["g"].to_numpy(), categories.get_indexer(hits["category"])), 1)
+    if "unit" not in chars:
+        return coded, coded
+    units = hits.dropna(subset=["unit"]).drop_duplicates(["g", "category", "unit"])
+    speakers = np.zeros_like(coded)
+    np.add.at(speakers, (units["g"].to_numpy(), categories.get_indexer(units["category"])), 1)
+    return coded, speakers
+
+
+def _dimension(groups: pd.DataFrame, pairs: pd.DataFrame, chars: pd.DataFrame, dimension: str,
+               test: Callable[[np.ndarray], tuple]) -> dict[str, list]:
+    """The cells of every group (code, theme, level) in one dimension, group-major, categories sorted."""
+    sizes = chars.groupby("category").size()
+    categories, n = sizes.index, sizes.to_numpy()
+    speakers = chars.groupby("category")["unit"].nunique().to_numpy() if "unit" in chars else n
+    coded, speakers_coded = _counts(pairs, chars, categories, len(groups))
+    tested = ~categories.isin(UNTESTED)
+    n_t, coded_t = n[tested], coded[:, tested]
+    total, coded_total = n_t.sum(), coded_t.sum(axis=1)
+    expected = np.full(coded.shape, np.nan)
+    cells = {"test": [], "statistic": [], "pval": [], "min_expected": [], "warning": []}
+    note = dominance_note(chars, dimension)
+    for g in range(len(groups)):
+        name, statistic, pval = test(np.column_stack([coded_t[g], n_t - coded_t[g]]).astype(int))
+        exp_cells = np.array([])
+        if total:
+            expected[g, tested] = n_t * coded_total[g] / total
+            exp_cells = np.concatenate([expected[g, tested], n_t - expected[g, tested]])
+        small = int((exp_cells < 5).sum())
+        warning = (f"{small} of {len(exp_cells)} expected counts < 5 (smallest {exp_cells.min():.1f}): "
+                   "few excerpts, read shares with care" if small and name else None)
+        if name and note:
             warning = f"{warning}; {note}" if warning else note
-    rows = []
-    for category, r in counts.iterrows():
-        rows.append({"code": code, "theme": theme, "level": level, "dimension": dimension, "category": category,
-                     "n_excerpts": int(r["size"]), "n_coded": int(r["sum"]), "share": r["sum"] / r["size"],
-                     "n_speakers": int(speakers[category]), "n_speakers_coded": int(speakers_coded[category]),
-                     "expected": float(expected[category]) if category in expected.index else None,
-                     "test": test, "statistic": statistic, "pval": pval,
-                     "min_expected": float(exp_cells.min()) if test else None, "warning": warning,
-                     "quotes_path": quotes_path(code, dimension, str(category))})
-    return rows
+        for key, value in zip(cells, (name, statistic, pval, float(exp_cells.min()) if name else None, warning)):
+            cells[key].append(value)
+    k = len(categories)
+    expected_cells = np.where(np.tile(tested, len(groups)), expected.ravel(), None)
+    return {"code": np.repeat(groups["code"].to_numpy(), k), "theme": np.repeat(groups["theme"].to_numpy(), k),
+            "level": np.repeat(groups["level"].to_numpy(), k), "dimension": np.full(coded.size, dimension, object),
+            "category": np.tile(categories.to_numpy(), len(groups)), "n_excerpts": np.tile(n, len(groups)),
+            "n_coded": coded.ravel(), "share": (coded / n).ravel(), "n_speakers": np.tile(speakers, len(groups)),
+            "n_speakers_coded": speakers_coded.ravel(), "expected": expected_cells,
+            **{key: np.repeat(_objects(values), k) for key, values in cells.items()},
+            "quotes_path": np.array(_quotes_paths(groups["code"].to_numpy(), dimension, categories.to_numpy()),
+                                    dtype=object),
+            "_g": np.repeat(np.arange(len(groups)), k), "_c": np.tile(np.arange(k), len(groups))}
 
 
 def codings_in_force(codings: pd.DataFrame) -> pd.DataFrame:
@@ -149,22 +198,48 @@ def cell_members(applied: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def theme_matrix(members: pd.DataFrame, characteristics: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
+Tested = tuple[str | None, float | None, float | None]
+
+
+def table_key(table: np.ndarray) -> tuple[tuple[int, ...], ...]:
+    """A tested table as a hashable key: its rows of (coded, not coded) counts."""
+    return tuple(map(tuple, np.asarray(table, dtype=np.int64).tolist()))
+
+
+def theme_matrix(members: pd.DataFrame, characteristics: pd.DataFrame, seed: int = SEED,
+                 known: dict[tuple, Tested] | None = None) -> pd.DataFrame:
     """Counts, shares and tests of every code and theme by every dimension.
 
     ``members``: from :func:`cell_members` (code, theme, level, excerpt). ``characteristics``: excerpt,
     dimension, category — one row per excerpt and dimension for every excerpt in the corpus (the
     denominator). Missing values: an excerpt whose category is unknown or mixed is counted in its own
-    row but not tested.
+    row but not tested. A test's result is a function of its table and ``seed`` alone, so each distinct table
+    is tested once; ``known`` (:func:`table_key` → result, e.g. from the previous build, tested with the same
+    seed, resamples and scipy) spares testing those tables again.
     """
-    rows = []
-    for (code, theme, level), group in members.groupby(["code", "theme", "level"], sort=True):
-        coded = set(group["excerpt"])
-        for dimension in DIMENSIONS:
-            chars = characteristics[characteristics["dimension"] == dimension]
-            if len(chars):
-                rows.extend(_cells(coded, chars, code, theme, level, dimension, seed))
-    frame = pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+    results = dict(known or {})
+
+    def test(table: np.ndarray) -> Tested:
+        key = table_key(table)
+        if key not in results:
+            results[key] = contingency_test(table, seed)
+        return results[key]
+
+    groups = members[["code", "theme", "level"]].dropna().drop_duplicates().sort_values(
+        ["code", "theme", "level"]).reset_index(drop=True)
+    pairs = members.merge(groups.reset_index(names="g"), on=["code", "theme", "level"])[["g", "excerpt"]]
+    pairs = pairs.drop_duplicates()
+    parts = [(d, _dimension(groups, pairs, chars, d, test)) for d in DIMENSIONS
+             if len(chars := characteristics[characteristics["dimension"] == d])]
+    if parts and len(groups):
+        position = {d: i for i, d in enumerate(DIMENSIONS)}
+        order = np.lexsort(tuple(np.concatenate(k) for k in (
+            [p["_c"] for _, p in parts], [np.full(len(p["_g"]), position[d]) for d, p in parts],
+            [p["_g"] for _, p in parts])))
+        frame = pd.DataFrame({c: np.concatenate([p[c] for _, p in parts])[order].tolist()
+                              for c in MATRIX_COLUMNS if c != "qval"}).assign(qval=None)[MATRIX_COLUMNS]
+    else:
+        frame = pd.DataFrame([], columns=MATRIX_COLUMNS)
     tests = frame.drop_duplicates(["code", "dimension"])[["code", "dimension", "pval"]]
     tests = tests.assign(qval=bh_qvalues(tests["pval"]))
     return frame.drop(columns="qval").merge(tests[["code", "dimension", "qval"]], on=["code", "dimension"])[
@@ -173,15 +248,20 @@ def theme_matrix(members: pd.DataFrame, characteristics: pd.DataFrame, seed: int
 
 def by_source(members: pd.DataFrame, characteristics: pd.DataFrame) -> pd.DataFrame:
     """The matrix counts split by source document: code, dimension, category, source, n_excerpts, n_coded."""
+    columns = ["code", "dimension", "category", "source", "n_excerpts", "n_coded"]
     chars = characteristics[characteristics["dimension"] != "source"]
-    rows = []
-    for code, group in members.groupby("code", sort=True):
-        coded = chars.assign(coded=chars["excerpt"].isin(set(group["excerpt"])))
-        counts = coded.groupby(["dimension", "category", "source"])["coded"].agg(["size", "sum"]).reset_index()
-        rows.append(counts.assign(code=code).rename(columns={"size": "n_excerpts", "sum": "n_coded"}))
-    if not rows:
-        return pd.DataFrame(columns=["code", "dimension", "category", "source", "n_excerpts", "n_coded"])
-    return pd.concat(rows, ignore_index=True)[["code", "dimension", "category", "source", "n_excerpts", "n_coded"]]
+    codes = np.sort(members["code"].dropna().unique())
+    if not len(codes):
+        return pd.DataFrame(columns=columns)
+    keys = ["dimension", "category", "source"]
+    sizes = chars.groupby(keys).size()
+    hits = members[["code", "excerpt"]].dropna().drop_duplicates().merge(chars, on="excerpt")
+    coded = hits.groupby(["code", *keys]).size()
+    grid = pd.MultiIndex.from_arrays([np.repeat(codes, len(sizes))] + [
+        np.tile(sizes.index.get_level_values(k).to_numpy(), len(codes)) for k in keys], names=["code", *keys])
+    n_coded = coded.reindex(grid, fill_value=0).to_numpy()
+    return grid.to_frame(index=False).assign(n_excerpts=np.tile(sizes.to_numpy(), len(codes)), n_coded=n_coded)[
+        columns]
 
 
 def characteristics(excerpts: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:
@@ -196,7 +276,10 @@ def characteristics(excerpts: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFram
         rows.append((e.id, "speaker_role", e.speaker_role if isinstance(e.speaker_role, str) else "unknown"))
         rows.append((e.id, "source", e.source))
     for dimension in ("centrality_class", "landsdel", "population_band"):
-        values = linked.groupby("excerpt")[dimension].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "mixed")
+        # an excerpt's first linked value when its links agree on one value, else «mixed»
+        first = linked.drop_duplicates("excerpt").set_index("excerpt")[dimension]
+        agree = linked.groupby("excerpt")[dimension].nunique().reindex(first.index) == 1
+        values = first.astype(object).where(agree, "mixed")
         for e in sorted(excerpts["id"]):
             value = values.get(e, "unknown")
             rows.append((e, dimension, str(int(value)) if isinstance(value, (int, float, np.integer)) else value))

@@ -7,7 +7,9 @@ modules it imports, the versions of Python, SQLite and the libraries that comput
 beside each table's row count in ``build_fingerprints``. ``copy`` takes the tables from the previous database,
 opened read-only, only when every table's fingerprint and row count there match; anything else (no previous
 database, an older one without fingerprints, a changed input, an error while reading) gives ``None`` and the
-stage computes them: correctness over speed. The tables that read the corpus are always computed.
+stage computes them: correctness over speed. The tables that read the corpus are always computed, but the theme
+matrix's tests (seconds of Monte Carlo) are taken from the previous build for every table whose counts are
+unchanged (``known_tests``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
+from .matrix import UNTESTED, Tested
 from .schema import TABLES
 from .snapshots import DATA_DIR
 
@@ -107,3 +110,35 @@ def record(db: sqlite_utils.Database, fingerprint: str) -> int:
     rows = [{"name": t, "fingerprint": fingerprint, "row_count": db[t].count} for t in STATISTICS_TABLES]
     db["build_fingerprints"].insert_all(rows, replace=True)
     return len(rows)
+
+
+def known_tests(previous: Path, fingerprint: str) -> dict[tuple, Tested]:
+    """The matrix tests of the database ``previous`` (read-only), by tested table (:func:`matrix.table_key`).
+
+    A test's (test, statistic, pval) is a function of its table, ``matrix.RESAMPLES``, ``matrix.SEED`` and the
+    versions of scipy and numpy alone; the fingerprint covers the stats code (those constants) and the versions, so
+    the results are taken only when every table of ``previous`` was built with ``fingerprint``. Anything else (no
+    such database, another fingerprint, an error while reading) gives ``{}``: every table is tested again.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(Path(previous).resolve()))}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return {}
+    try:
+        stored = {fp for (fp,) in conn.execute("select distinct fingerprint from build_fingerprints")}
+        if stored != {fingerprint}:
+            return {}
+        rows = conn.execute("select code, dimension, category, n_excerpts, n_coded, test, statistic, pval "
+                            "from theme_matrix").fetchall()
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+    cells: dict[tuple[str, str], list] = {}
+    for code, dimension, category, n, coded, *result in rows:
+        cells.setdefault((code, dimension), []).append((category, n, coded, tuple(result)))
+    known = {}
+    for cell in cells.values():
+        tested = sorted((c for c in cell if c[0] not in UNTESTED), key=lambda c: c[0])
+        known[tuple((coded, n - coded) for _, n, coded, _ in tested)] = cell[0][3]
+    return known

@@ -12,13 +12,15 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import numpy as np
+import pandas as pd
 import pytest
 import sqlite_utils
 from bolyst.coding import cache as coder_cache
 from bolyst.coding import model
 from bolyst.corpus.project import init_project, open_project
 from bolyst.site.build import build, ensure_all
-from bolyst.stats import analysis, reuse
+from bolyst.stats import analysis, matrix, reuse
 from bolyst.stats import build as stats_build
 from bolyst.stats.snapshots import DATA_DIR
 
@@ -75,7 +77,21 @@ def trained(monkeypatch) -> list[int]:
     return sizes
 
 
-def test_incremental_rebuild_is_a_full_build(tmp_path, coded, computed, trained):
+@pytest.fixture()
+def tested(monkeypatch) -> list[tuple]:
+    """The tables the theme matrix tested (the Monte Carlo and Fisher tests actually run)."""
+    tables: list[tuple] = []
+    real = matrix.contingency_test
+
+    def counting(table, *args, **kwargs):
+        tables.append(matrix.table_key(table))
+        return real(table, *args, **kwargs)
+
+    monkeypatch.setattr(matrix, "contingency_test", counting)
+    return tables
+
+
+def test_incremental_rebuild_is_a_full_build(tmp_path, coded, computed, trained, tested):
     root = tmp_path / "project"
     generate(root, 120)
     project, _ = init_project(root)
@@ -87,20 +103,25 @@ def test_incremental_rebuild_is_a_full_build(tmp_path, coded, computed, trained)
 
     assert computed == EVERY_STATISTIC  # no previous database: everything computed
     assert len(trained) == 1
+    assert len(tested) > 100
 
     changed = change_one_excerpt(root)
     coded.clear()
     computed.clear()
+    tested.clear()
     build(db, open_project(root), incremental=True)
     assert coded == [changed]  # only the changed excerpt was parsed again
     assert computed == []  # the statistics, models and barometer were copied from the previous database
     assert len(trained) == 1  # nobody coded the SYNTHETIC sources: the same examples, the model trained before
+    again = list(tested)  # the matrix tests of the tables the changed excerpt changed, only those
 
     full = tmp_path / "full.db"
+    tested.clear()
     build(full, open_project(root, full), incremental=False)
     assert not (tmp_path / "full.db.coder-cache").exists()
     assert computed == EVERY_STATISTIC
     assert len(trained) == 2  # a full build trains
+    assert 0 < len(again) < len(tested) / 4 and set(again) < set(tested)
     assert not differences(db, full)
     assert sqlite_utils.Database(db)["build_fingerprints"].count == len(reuse.STATISTICS_TABLES)
 
@@ -140,6 +161,7 @@ def test_a_full_build_never_reads_the_previous_database(demo_db, tmp_path, monke
         raise AssertionError("a full build read the previous database")
 
     monkeypatch.setattr(reuse, "copy", refuse)
+    monkeypatch.setattr(reuse, "known_tests", refuse)
     build(db, open_project(demo_db.parent, db), incremental=False)
     assert computed == EVERY_STATISTIC
     assert not differences(db, demo_db)
@@ -199,3 +221,36 @@ def test_a_changed_codebook_or_text_misses_the_cache(tmp_path):
     assert one.key(text) == one.key(Text("s/2", "Vi trives her.", "nb"))  # the id is not part of the key
     assert one.key(text) != one.key(Text("s/1", "Vi trives her.", "nn"))
     assert one.key(text) != one.key(Text("s/1", "Vi trives der.", "nb"))
+
+
+def test_the_matrix_tests_of_unchanged_tables_are_reused_and_changed_ones_run(demo_db, tested):
+    db = sqlite_utils.Database(demo_db)
+    chars, members = analysis.matrix_inputs(analysis.inputs(db), analysis.read(db, "select * from excerpt_places"))
+    known = reuse.known_tests(demo_db, reuse.fingerprint(DATA_DIR))
+    assert len(known) > 100
+    stored = analysis.read(db, "select * from theme_matrix order by code, dimension, category")
+    same = matrix.theme_matrix(members, chars, known=known).sort_values(["code", "dimension", "category"])
+    assert tested == []  # every table was known
+    pd.testing.assert_frame_equal(same[["test", "statistic", "pval"]].reset_index(drop=True),
+                                  stored[["test", "statistic", "pval"]], check_dtype=False)
+
+    code = "push"  # one excerpt fewer carries the theme: its tables change, the others' do not
+    dropped = members[~((members["code"] == code) & (members["excerpt"] == members.loc[
+        members["code"] == code, "excerpt"].iloc[0]))]
+    changed = matrix.theme_matrix(dropped, chars, known=known)
+    ran = list(tested)
+    assert ran and all(key not in known for key in ran)
+    keys = set()
+    for dimension, cells in changed[(changed["code"] == code)
+                                    & ~changed["category"].isin(matrix.UNTESTED)].groupby("dimension"):
+        key = matrix.table_key(np.column_stack([cells["n_coded"], cells["n_excerpts"] - cells["n_coded"]]))
+        keys.add(key)
+        first = cells.iloc[0]  # reused or tested again: the result a test of that table gives
+        assert (first["test"], first["statistic"], first["pval"]) == matrix.contingency_test(np.array(key)), dimension
+    assert set(ran) <= keys  # only the changed code's changed tables were tested
+
+
+def test_the_matrix_tests_are_not_taken_from_another_fingerprint_or_no_database(demo_db, tmp_path):
+    assert reuse.known_tests(demo_db, "another") == {}
+    assert reuse.known_tests(tmp_path / "missing.db", reuse.fingerprint(DATA_DIR)) == {}
+    assert not (tmp_path / "missing.db").exists()
