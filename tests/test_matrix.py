@@ -11,10 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from bolyst.stats.matrix import (
+    RESAMPLES,
+    SEED,
     cell_members,
     characteristics,
     codings_in_force,
     contingency_test,
+    patefield,
     theme_matrix,
 )
 
@@ -74,6 +77,24 @@ def test_monte_carlo_chi_square_for_more_categories():
     assert statistic == pytest.approx(((table - expected) ** 2 / expected).sum())
     assert 0 < pval < 1
     assert contingency_test(table) == (test, statistic, pval)  # fixed seed: same p every build
+
+
+def test_drawing_in_batches_changes_no_p_value():
+    """The Monte Carlo tables are drawn in batches only where scipy's Patefield sampler gives the same tables that
+    way; the p-values equal scipy's drawn at once, on SYNTHETIC tables on both sides of scipy's rule."""
+    from scipy.stats import MonteCarloMethod, chi2_contingency
+
+    rng = np.random.default_rng(3)
+    kinds = set()
+    for rows, most in [(5, 60), (40, 30), (300, 4), (120, 3), (1500, 60)]:
+        size = rng.integers(1, most, rows)
+        coded = rng.binomial(size, 0.3)
+        table = np.column_stack([coded, size - coded])
+        at_once = chi2_contingency(table, correction=False, method=MonteCarloMethod(
+            n_resamples=RESAMPLES, rng=np.random.default_rng(SEED)))
+        assert contingency_test(table) == ("chi2_monte_carlo", at_once.statistic, at_once.pvalue)
+        kinds.add(patefield(table))
+    assert kinds == {True, False}  # both samplers were met
 
 
 def test_nothing_to_test():
