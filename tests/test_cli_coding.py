@@ -211,13 +211,17 @@ def test_agreement_prints_and_stores(work):
     (coding / "decisions" / "tester.yaml").write_text(EXPECTED_DECISIONS, encoding="utf-8")
     assert CliRunner().invoke(cli, ["code", "--db", str(db_path), "--coding-dir", str(coding)]).exit_code == 0
     db = sqlite_utils.Database(db_path)
-    # tester's file has no scope: it covers the knowledge base's documents, not the development set
-    n_excerpts = db.execute("select count(*) from excerpts where source_group is null").fetchone()[0]
+    # tester's file has no scope: it covers the documents tester made a decision in, not the development set
+    read = ("select id from excerpts where source_group is null and source in (select e.source from "
+            "coding_decisions d join excerpts e on e.id = d.excerpt where d.coder = 'tester')")
+    n_excerpts = db.execute(f"select count(*) from ({read})").fetchone()[0]
     auto_push = db.execute("select count(distinct excerpt) from codings where origin = 'rule' and theme = 'push' "
-                           "and excerpt in (select id from excerpts where source_group is null)").fetchone()[0]
+                           f"and excerpt in ({read})").fetchone()[0]
+    assert 0 < n_excerpts < db.execute("select count(*) from excerpts where source_group is null").fetchone()[0]
     query = ("select n_units, both, a_only, b_only, neither, units from agreement_kappa where split = 'all' "
              "and lang = 'all' and code = 'push' and coder_a = 'auto' and coder_b = 'tester'")
-    # --units corpus (the build's default): tester read every excerpt in scope; only LONELY carries push for both
+    # --units corpus (the build's default): tester read every excerpt of those documents; only LONELY carries push
+    # for both
     assert db.execute(query).fetchone() == (n_excerpts, 1, auto_push - 1, 0, n_excerpts - auto_push, "corpus")
 
     result = CliRunner().invoke(cli, ["agreement", "--db", str(db_path), "--units", "decided"])
