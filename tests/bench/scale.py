@@ -153,26 +153,30 @@ def run_pages(db: Path, size: Size, runs: int) -> None:
                 break
         size.pages_ms[page or "home"] = statistics.median(times)
 
-    async def client(term: str, times: list[float], errors: list[int]) -> None:
-        for _ in range(4):
+    loop.run_until_complete(search_round(ds, db))  # warm
+    times, errors = loop.run_until_complete(search_round(ds, db))
+    times.sort()
+    size.search_p95_ms = times[int(0.95 * (len(times) - 1))]
+    size.search_errors = len(errors)
+    loop.close()
+
+
+async def search_round(ds, db: Path, clients: int = 16, each: int = 4) -> tuple[list[float], list[int]]:
+    """``clients`` concurrent clients, each searching ``each`` times through search_quotes.json: every search's
+    wall ms, and the status of each that failed."""
+    times: list[float] = []
+    errors: list[int] = []
+
+    async def client(term: str) -> None:
+        for _ in range(each):
             started = time.perf_counter()
             response = await ds.client.get(f"/{db.stem}/search_quotes.json", params={"q": term})
             times.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 errors.append(response.status_code)
 
-    async def clients() -> tuple[list[float], list[int]]:
-        times: list[float] = []
-        errors: list[int] = []
-        await asyncio.gather(*(client(SEARCHES[i % len(SEARCHES)], times, errors) for i in range(16)))
-        return times, errors
-
-    loop.run_until_complete(clients())  # warm
-    times, errors = loop.run_until_complete(clients())
-    times.sort()
-    size.search_p95_ms = times[int(0.95 * (len(times) - 1))]
-    size.search_errors = len(errors)
-    loop.close()
+    await asyncio.gather(*(client(SEARCHES[i % len(SEARCHES)]) for i in range(clients)))
+    return times, errors
 
 
 def bench_size(n: int, workdir: Path, runs: int, import_timeout: float, log=print) -> Size:

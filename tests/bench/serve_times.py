@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from .scale import PAGES, SEARCHES
+from .scale import PAGES, SEARCHES, search_round
 
 #: The municipality with most quotes in the 10k synthetic project (2,388 through its profile): the largest page.
 LARGEST = "municipality/1860/"
@@ -54,24 +54,10 @@ def main() -> None:
     print(f"{statistics.median(s[0] for s in single):8.1f} ms {statistics.median(s[2] for s in single):8.1f} ms CPU"
           f"  one search_quotes.json at a time (median of {len(single)})")
 
-    async def client(term: str, times: list[float], errors: list[int]) -> None:
-        for _ in range(4):
-            started = time.perf_counter()
-            response = await ds.client.get(f"/{db.stem}/search_quotes.json", params={"q": term})
-            times.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                errors.append(response.status_code)
-
-    async def clients() -> tuple[list[float], list[int]]:
-        times: list[float] = []
-        errors: list[int] = []
-        await asyncio.gather(*(client(SEARCHES[i % len(SEARCHES)], times, errors) for i in range(16)))
-        return times, errors
-
-    loop.run_until_complete(clients())  # warm
+    loop.run_until_complete(search_round(ds, db))  # warm
     p95s, cpu = [], time.process_time()
     for _ in range(args.rounds):
-        times, errors = loop.run_until_complete(clients())
+        times, errors = loop.run_until_complete(search_round(ds, db))
         times.sort()
         p95s.append(times[int(0.95 * (len(times) - 1))])
         if errors:
