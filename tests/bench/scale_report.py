@@ -6,6 +6,8 @@ each build stage against the number of SYNTHETIC excerpts, log–log, so linear 
 
 from __future__ import annotations
 
+import os
+
 import math
 from pathlib import Path
 
@@ -118,9 +120,11 @@ def section(sizes: list[Size], plot: Path) -> str:
              "in one `make bench` run; wall seconds on a shared machine, CPU seconds of the build process in "
              "brackets.", "", head, "|---|---|" + "---:|" * len(sizes)]
     lines += [f"| {what} | {target} | " + " | ".join(figs) + " |" for what, target, figs in rows(sizes)]
+    busy = any(max(s.load) > (os.cpu_count() or 1) for s in sizes)
     lines += ["", "Load average of the machine (1, 5, 15 min) when each size was done: " + "; ".join(
         f"{s.excerpts:,}: {s.load[0]:.1f}, {s.load[1]:.1f}, {s.load[2]:.1f}" for s in sizes) +
-        " — above the core count, wall seconds measure the queue as much as Bolyst; compare the CPU seconds."]
+        (" — above the core count, wall seconds measure the queue as much as Bolyst; compare the CPU seconds."
+         if busy else f" — within the {os.cpu_count()} cores: wall seconds are Bolyst's own.")]
     lines += ["", "Growth between sizes (time ratio; ×10 excerpts at ×10 time is linear):", ""] + ratios(sizes)
     lines += ["", f"![build time vs size]({plot.name})", ""]
     return "\n".join(lines)
