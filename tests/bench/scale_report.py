@@ -6,9 +6,8 @@ each build stage against the number of SYNTHETIC excerpts, log–log, so linear 
 
 from __future__ import annotations
 
-import os
-
 import math
+import os
 from pathlib import Path
 
 from .scale import PAGES, Size
