@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from bolyst.corpus.reader import read_corpus
 from bolyst.stats import analysis
 from bolyst.stats.gazetteer import build_gazetteer, candidates, find_mentions, make_nlp, mention_frame
 from bolyst.stats.links import LINK_COLUMNS, mention_links
