@@ -57,7 +57,7 @@ def stages() -> list[Stage]:
                   db, project.coding_dir, project.decisions_dirs, jobs, cache, items)),
         Stage("stats", stats_schema.TABLES, stats_schema.VIEWS, stats_schema.QUERIES,
               lambda db, project, jobs=1, cache=None, items=None, previous=None: stats_build.run(
-                  db, project.stats_dir, previous)),
+                  db, project.stats_dir, previous, jobs)),
     ]
 
 
@@ -114,8 +114,8 @@ def build(db_path: Path, paths: Paths | Project | None = None,
     the coding done. With ``incremental`` the stats stage also copies, from the
     previous ``db_path`` (read, never written), the tables that do not depend on the corpus when the fingerprint
     of their inputs is unchanged (stats/reuse.py); a full build never reads it. Either way the result is the
-    database a full build gives (tests/test_incremental_build.py). ``jobs``: processes for the coder (the
-    build's slowest part at scale); ``items(n)``: n more excerpts coded.
+    database a full build gives (tests/test_incremental_build.py). ``jobs``: processes for the coder and the
+    theme matrix's exact tests (the build's slowest parts at scale); ``items(n)``: n more excerpts coded.
     """
     db_path = Path(db_path)
     project = paths.project(db_path) if isinstance(paths, Paths) else paths or demo(db_path)

@@ -165,12 +165,12 @@ def matrix_inputs(data: dict[str, pd.DataFrame], found: pd.DataFrame) -> tuple[p
 
 
 def run_matrix(db: sqlite_utils.Database, data: dict[str, pd.DataFrame], found: pd.DataFrame,
-               known: dict[tuple, matrix.Tested] | None = None) -> dict[str, int]:
+               known: dict[tuple, matrix.Tested] | None = None, jobs: int = 1) -> dict[str, int]:
     """The matrix tables; ``known``: test results of tables tested before (see :func:`matrix.theme_matrix`)."""
     tested, collapsed = matrix_inputs(data, found)
     return {"excerpt_characteristics": write(db, "excerpt_characteristics", tested),
             "matrix_codings": write(db, "matrix_codings", collapsed),
-            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(collapsed, tested, known=known)),
+            "theme_matrix": write(db, "theme_matrix", matrix.theme_matrix(collapsed, tested, known=known, jobs=jobs)),
             "theme_matrix_sources": write(db, "theme_matrix_sources", matrix.by_source(collapsed, tested))}
 
 
@@ -181,8 +181,8 @@ def run_reproductions(db: sqlite_utils.Database, data: dict[str, pd.DataFrame]) 
 
 
 def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None,
-        data_dir: Path = DATA_DIR, statistics: bool = True, known: dict[tuple, matrix.Tested] | None = None
-        ) -> dict[str, int]:
+        data_dir: Path = DATA_DIR, statistics: bool = True, known: dict[tuple, matrix.Tested] | None = None,
+        jobs: int = 1) -> dict[str, int]:
     """Write every analysis table; returns row counts per table. Without ``statistics``, only those that read the
     corpus (links, profiles, reproductions, matrix): the others (comparables, models, rates, barometer) were reused.
     ``known``: the matrix tests of the previous build by table (stats/reuse.py ``known_tests``)."""
@@ -192,5 +192,5 @@ def run(db: sqlite_utils.Database, progress: Callable[[str], None] | None = None
         counts.update(step(db, data))
     if statistics:
         counts.update(run_barometer(db, data, data_dir))
-    counts.update(run_matrix(db, data, found, known))
+    counts.update(run_matrix(db, data, found, known, jobs))
     return counts

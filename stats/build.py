@@ -140,8 +140,8 @@ def write_statistics(db: sqlite_utils.Database, data_dir: Path) -> dict[str, int
     }
 
 
-def run(db: sqlite_utils.Database, stats_dir: Path, previous: Path | None = None) -> dict[str, int]:
-    """Write this stage's tables into ``db``; returns counts per table.
+def run(db: sqlite_utils.Database, stats_dir: Path, previous: Path | None = None, jobs: int = 1) -> dict[str, int]:
+    """Write this stage's tables into ``db``; returns counts per table (``jobs``: processes for the matrix tests).
 
     With ``previous`` (the database of the last build, read-only), the tables that do not depend on the corpus
     are copied from it when their inputs' fingerprint is unchanged (stats/reuse.py), not computed again, and so are
@@ -155,6 +155,6 @@ def run(db: sqlite_utils.Database, stats_dir: Path, previous: Path | None = None
         counts = write_statistics(db, data_dir)
     known = reuse.known_tests(previous, fingerprint) if previous is not None else None
     # links, profiles, reproductions, matrix (and, when computed: comparables, models, barometer)
-    counts.update(analysis.run(db, data_dir=data_dir, statistics=computed, known=known))
+    counts.update(analysis.run(db, data_dir=data_dir, statistics=computed, known=known, jobs=jobs))
     counts["build_fingerprints"] = reuse.record(db, fingerprint)
     return counts

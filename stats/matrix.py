@@ -21,18 +21,19 @@ and in the warning when one source supplies most of a category.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import quote_plus, urlencode
 
 import numpy as np
 import pandas as pd
-from scipy.stats import MonteCarloMethod, chi2_contingency, fisher_exact
+
+from .montecarlo import (  # noqa: F401  (RESAMPLES, BATCH, patefield: read here by tests and reuse)
+    BATCH, RESAMPLES, SEED, Tested, contingency_test, patefield, table_key)
 
 DIMENSIONS = ("centrality_class", "landsdel", "population_band", "speaker_role", "source")
 UNTESTED = ("unknown", "mixed")
-RESAMPLES = 9999
-BATCH = 1000  # random tables drawn and scored at a time, where that changes nothing (see :func:`patefield`)
-SEED = 20251114
 MATRIX_COLUMNS = ["code", "theme", "level", "dimension", "category", "n_excerpts", "n_coded", "share",
                   "n_speakers", "n_speakers_coded", "expected", "test", "statistic", "pval", "qval",
                   "min_expected", "warning", "quotes_path"]
@@ -62,30 +63,6 @@ def collapse_nested(excerpts: pd.DataFrame) -> dict[str, str]:
             outer = next((oid for oid, otext in items[:i] if len(otext) > len(text) and text and text in otext), None)
             parent[eid] = parent.get(outer, outer) if outer else eid
     return parent
-
-
-def contingency_test(table: np.ndarray, seed: int = SEED) -> tuple[str | None, float | None, float | None]:
-    """(test name, statistic, p-value) for a categories × (coded, not coded) table of counts."""
-    table = table[table.sum(axis=1) > 0]
-    if table.shape[0] < 2 or (table.sum(axis=0) == 0).any():
-        return None, None, None
-    if table.shape == (2, 2):
-        result = fisher_exact(table)
-        return "fisher_exact", float(result.statistic), float(result.pvalue)
-    method = MonteCarloMethod(n_resamples=RESAMPLES, rng=np.random.default_rng(seed),
-                              batch=BATCH if patefield(table) else None)
-    result = chi2_contingency(table, correction=False, method=method)
-    return "chi2_monte_carlo", float(result.statistic), float(result.pvalue)
-
-
-def patefield(table: np.ndarray) -> bool:
-    """Does scipy draw this table's random tables with Patefield's algorithm (``random_table``'s own rule:
-    more excerpts than log(n + 1) × cells), one table after another from one generator? Then drawing them in
-    batches gives the same tables and the same p-value, in bounded memory: 9,999 tables of a source table at
-    100,000 excerpts are ~360 MB per temporary at once, and took twice the time. (Boyett's algorithm, for
-    sparse tables, draws differently in batches: those are drawn at once, as before.)"""
-    n = int(table.sum())
-    return n > np.log(n + 1) * table.size
 
 
 def quotes_path(code: str, dimension: str, category: str, db: str = "bolyst") -> str:
@@ -210,16 +187,8 @@ def cell_members(applied: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-Tested = tuple[str | None, float | None, float | None]
-
-
-def table_key(table: np.ndarray) -> tuple[tuple[int, ...], ...]:
-    """A tested table as a hashable key: its rows of (coded, not coded) counts."""
-    return tuple(map(tuple, np.asarray(table, dtype=np.int64).tolist()))
-
-
 def theme_matrix(members: pd.DataFrame, characteristics: pd.DataFrame, seed: int = SEED,
-                 known: dict[tuple, Tested] | None = None) -> pd.DataFrame:
+                 known: dict[tuple, Tested] | None = None, jobs: int = 1) -> pd.DataFrame:
     """Counts, shares and tests of every code and theme by every dimension.
 
     ``members``: from :func:`cell_members` (code, theme, level, excerpt). ``characteristics``: excerpt,
@@ -227,9 +196,12 @@ def theme_matrix(members: pd.DataFrame, characteristics: pd.DataFrame, seed: int
     denominator). Missing values: an excerpt whose category is unknown or mixed is counted in its own
     row but not tested. A test's result is a function of its table and ``seed`` alone, so each distinct table
     is tested once; ``known`` (:func:`table_key` → result, e.g. from the previous build, tested with the same
-    seed, resamples and scipy) spares testing those tables again.
+    seed, resamples and scipy) spares testing those tables again. ``jobs`` > 1: the tables not known are tested
+    in that many processes first (each test is seeded by itself, so the results are the same for any number).
     """
     results = dict(known or {})
+    if jobs > 1:
+        results.update(_tested_in_parallel(members, characteristics, seed, results, jobs))
 
     def test(table: np.ndarray) -> Tested:
         key = table_key(table)
@@ -237,6 +209,11 @@ def theme_matrix(members: pd.DataFrame, characteristics: pd.DataFrame, seed: int
             results[key] = contingency_test(table, seed)
         return results[key]
 
+    return _frame(members, characteristics, test)
+
+
+def _frame(members: pd.DataFrame, characteristics: pd.DataFrame, test: Callable[[np.ndarray], Tested]
+           ) -> pd.DataFrame:
     groups = members[["code", "theme", "level"]].dropna().drop_duplicates().sort_values(
         ["code", "theme", "level"]).reset_index(drop=True)
     pairs = members.merge(groups.reset_index(names="g"), on=["code", "theme", "level"])[["g", "excerpt"]]
@@ -256,6 +233,30 @@ def theme_matrix(members: pd.DataFrame, characteristics: pd.DataFrame, seed: int
     tests = tests.assign(qval=bh_qvalues(tests["pval"]))
     return frame.drop(columns="qval").merge(tests[["code", "dimension", "qval"]], on=["code", "dimension"])[
         MATRIX_COLUMNS]
+
+
+def _tested_in_parallel(members: pd.DataFrame, characteristics: pd.DataFrame, seed: int,
+                        known: dict[tuple, Tested], jobs: int) -> dict[tuple, Tested]:
+    """Every table the matrix will test and ``known`` lacks, tested in ``jobs`` forked processes (one pass of the
+    counting finds them: it costs little beside the tests)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return {}
+    todo: dict[tuple, np.ndarray] = {}
+
+    def collect(table: np.ndarray) -> Tested:
+        key = table_key(table)
+        if key not in known:
+            todo.setdefault(key, table)
+        return None, None, None
+
+    _frame(members, characteristics, collect)
+    if len(todo) < 2:
+        return {}
+    # the largest tables first, so no process is left with one long test at the end
+    keys = sorted(todo, key=lambda k: -todo[k].size)
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        found = pool.map(contingency_test, [todo[k] for k in keys], [seed] * len(keys))
+        return dict(zip(keys, found))
 
 
 def by_source(members: pd.DataFrame, characteristics: pd.DataFrame) -> pd.DataFrame:

@@ -142,6 +142,17 @@ def test_the_shipped_corpus_matrix_with_the_monte_carlo_test_on_a_few_codes(ship
     assert_same(got, reference_theme_matrix(some, chars))
 
 
+def test_the_tests_in_two_processes_give_the_same_matrix(shipped):
+    """``jobs`` = 2 tests the tables in two forked processes first: the same frame, value for value."""
+    chars, members = shipped
+    some = members[members["code"].isin(sorted(members["code"].unique())[4:8])]
+    one = matrix.theme_matrix(some, chars)
+    assert set(one["test"].dropna()) >= {"chi2_monte_carlo"}
+    assert_same(matrix.theme_matrix(some, chars, jobs=2), one)
+    found = matrix._tested_in_parallel(some, chars, SEED, {}, 2)  # what the processes returned, table by table
+    assert len(found) > 10 and all(matrix.contingency_test(np.array(k), SEED) == v for k, v in found.items())
+
+
 def test_the_hand_made_fixture_without_speakers_or_sources():
     excerpts = pd.DataFrame({"id": [f"e{i}" for i in range(1, 11)], "source": ["a"] * 5 + ["b"] * 5,
                              "speaker_role": ["refugee"] * 6 + [None] * 4})

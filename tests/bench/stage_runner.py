@@ -1,6 +1,6 @@
 """One full build in its own process, for the scale benchmark: prints one JSON line per stage (seconds, peak RSS).
 
-``python -m tests.bench.stage_runner PROJECT DB [--full]`` — run by :mod:`tests.bench.scale`, so each build's peak
+``python -m tests.bench.stage_runner PROJECT DB [--full] [--jobs N]`` — run by :mod:`tests.bench.scale`, so each build's peak
 memory is its own (``ru_maxrss`` of this process), not the benchmark's.
 """
 
@@ -28,6 +28,7 @@ def main(argv: list[str]) -> int:
 
     project_dir, db = Path(argv[0]), Path(argv[1])
     incremental = "--full" not in argv
+    jobs = int(argv[argv.index("--jobs") + 1]) if "--jobs" in argv else 1
     started, cpu = time.perf_counter(), [cpu_s()]
 
     def progress(report) -> None:
@@ -36,7 +37,7 @@ def main(argv: list[str]) -> int:
                           "counts": report.counts}), flush=True)
         cpu[0] = now
 
-    build(db, open_project(project_dir, db), progress=progress, incremental=incremental)
+    build(db, open_project(project_dir, db), progress=progress, incremental=incremental, jobs=jobs)
     print(json.dumps({"stage": "total", "seconds": time.perf_counter() - started, "cpu_s": cpu_s(), "rss_mb": rss_mb()}), flush=True)
     return 0
 
