@@ -100,8 +100,9 @@ class CoderCache:
         if row is not None:
             return untrained(labels, settings).from_bytes(row[0])
         nlp = train(examples, labels, settings)
-        with self.conn:
-            self.conn.execute("insert or replace into models values (?, ?)", [key, nlp.to_bytes()])
+        with self.conn:  # only the newest model is kept: ~1 MB each, and a build needs only its own
+            self.conn.execute("delete from models")
+            self.conn.execute("insert into models values (?, ?)", [key, nlp.to_bytes()])
         return nlp
 
     def close(self) -> None:

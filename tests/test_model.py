@@ -319,3 +319,25 @@ def test_shipped_model_is_what_training_on_the_shipped_sources_gives(shipped):
     sample = excerpts[::20]
     assert scores(trained.nlp, sample, DEFAULT_SETTINGS, features) == scores(loaded.nlp, sample, DEFAULT_SETTINGS,
                                                                                features)
+
+
+def test_the_coder_cache_keeps_the_newest_trained_model_only(tmp_path, monkeypatch):
+    """A model trained on the same examples is loaded from the cache and suggests the same; another training set
+    replaces it (SYNTHETIC examples, generated above)."""
+    from bolyst.coding import cache as coder_cache
+    from bolyst.coding.codebook import load_codebook
+
+    trainings: list[int] = []
+    real = coder_cache.train
+    monkeypatch.setattr(coder_cache, "train", lambda examples, *a, **k: trainings.append(len(examples)) or
+                        real(examples, *a, **k))
+    store = coder_cache.CoderCache(tmp_path / "c", load_codebook(CODING_DIR / "codebook.yaml"))
+    first, other = synthetic_texts(40, 1), synthetic_texts(40, 2)
+    trained = store.trained(first, ("push", "pull"), SYNTH)
+    loaded = store.trained(first, ("push", "pull"), SYNTH)
+    assert trainings == [40] and scores(loaded, first, SYNTH) == scores(trained, first, SYNTH)
+    store.trained(other, ("push", "pull"), SYNTH)
+    store.trained(first, ("push", "pull"), SYNTH)
+    assert trainings == [40, 40, 40]  # the first model was replaced by the other's, so it is trained again
+    assert store.conn.execute("select count(*) from models").fetchone() == (1,)
+    store.close()
