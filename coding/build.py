@@ -98,23 +98,19 @@ def code_corpus(db: sqlite_utils.Database, coding_dir: Path,
     counts["decisions"] = len(decisions)
     counts["human codings"] = save_decisions(db, book, decisions)
     texts, features = codable(excerpts), featurizer(nlp)
-    if cache is None:
-        codings = list(code(nlp, counted(texts, progress), on_features=features.keep, jobs=jobs))
-    else:  # only excerpts whose text (or the codebook, or the coder) changed are parsed: coding/cache.py
-        store = CoderCache(cache, book)
-        try:
+    # with a cache, only excerpts whose text (or the codebook, or the coder) changed are parsed, and the model is
+    # trained only when its examples changed: coding/cache.py
+    store = CoderCache(cache, book) if cache is not None else None
+    try:
+        if store is None:
+            codings = list(code(nlp, counted(texts, progress), on_features=features.keep, jobs=jobs))
+        else:
             codings = list(cached_code(nlp, texts, store, jobs, features.keep, progress))
-        finally:
-            store.close()
-    counts["auto codings"] = save_auto_codings(db, book, codings)
-    if cache is None:
-        counts["model codings"] = save_model_suggestions(db, book, texts, decisions, split_of, features)
-    else:
-        store = CoderCache(cache, book)
-        try:
-            counts["model codings"] = save_model_suggestions(db, book, texts, decisions, split_of, features,
-                                                             store.trained)
-        finally:
+        counts["auto codings"] = save_auto_codings(db, book, codings)
+        counts["model codings"] = save_model_suggestions(db, book, texts, decisions, split_of, features,
+                                                         store.trained if store is not None else None)
+    finally:
+        if store is not None:
             store.close()
     counts["agreement rows"] = sum(len(rows) for rows in agreement(db).values())
     return counts
