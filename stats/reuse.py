@@ -73,7 +73,7 @@ def copy(db: sqlite_utils.Database, previous: Path, fingerprint: str) -> dict[st
     conn = db.conn
     conn.commit()  # ATTACH and DETACH need no open transaction; a failed copy rolls back only itself
     try:
-        conn.execute(f"attach database ? as {ALIAS}", [f"file:{quote(str(previous.resolve()))}?mode=ro"])
+        conn.execute(f"attach database ? as {ALIAS}", [_read_only(previous)])
     except sqlite3.Error:
         return None
     try:
@@ -90,6 +90,11 @@ def copy(db: sqlite_utils.Database, previous: Path, fingerprint: str) -> dict[st
         return None
     finally:
         conn.execute(f"detach database {ALIAS}")
+
+
+def _read_only(previous: Path) -> str:
+    """The URI that opens the previous database read-only: a reuse never writes it."""
+    return f"file:{quote(str(Path(previous).resolve()))}?mode=ro"
 
 
 def _matching(conn: sqlite3.Connection, fingerprint: str) -> dict[str, int] | None:
@@ -121,7 +126,7 @@ def known_tests(previous: Path, fingerprint: str) -> dict[tuple, Tested]:
     such database, another fingerprint, an error while reading) gives ``{}``: every table is tested again.
     """
     try:
-        conn = sqlite3.connect(f"file:{quote(str(Path(previous).resolve()))}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only(previous), uri=True)
     except sqlite3.Error:
         return {}
     try:
