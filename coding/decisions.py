@@ -22,7 +22,7 @@ from .coder import AUTO, AUTOMATIC
 
 ACTIONS = ("add", "accept", "reject")
 #: Which excerpts a coder read (``scope:`` in the file): the knowledge base's documents (the default), the
-#: development set (sources with ``group: devset``), or all. See :func:`read_by` for what "read" means.
+#: development set (sources with ``group: devset``), or all. See :class:`Reading` for what "read" means.
 SCOPES = ("documents", "devset", "all")
 PRESENT = ("add", "accept")  # actions after which the coder holds that the code applies
 _CODER = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

@@ -111,9 +111,9 @@ def build(db_path: Path, paths: Paths | Project | None = None,
     written anywhere else, except, with ``incremental`` (``bolyst build``'s default; this function's is a full
     build), the coder's cache ``<db>.coder-cache``: what the rules made of each text and the trained suggester,
     so a rebuild codes only new and changed excerpts (coding/cache.py) and a failed later stage does not lose
-    the coding done. With ``incremental`` the stats stage also copies, from the
-    previous ``db_path`` (read, never written), the tables that do not depend on the corpus when the fingerprint
-    of their inputs is unchanged (stats/reuse.py); a full build never reads it. Either way the result is the
+    the coding done. With ``incremental`` the stats stage also copies, from the previous ``db_path`` (read,
+    never written), the tables that do not depend on the corpus when the fingerprint of their inputs is unchanged
+    (stats/reuse.py); a full build never reads it. Either way the result is the
     database a full build gives (tests/test_incremental_build.py). ``jobs``: processes for the coder and the
     theme matrix's exact tests (the build's slowest parts at scale); ``items(n)``: n more excerpts coded.
     """

@@ -103,8 +103,8 @@ def _echo_stage(report) -> None:
 
 
 JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
-                           help="Processes for the coder and the theme matrix's tests (e.g. the number of cores); same result "
-                                "for any number.")
+                           help="Processes for the coder and the theme matrix's tests (e.g. the number of cores); "
+                                "same result for any number.")
 
 
 @cli.command()
